@@ -1,0 +1,7 @@
+"""The scikit-learn estimators of tsfm."""
+
+from tsfm.estimators.classifier import FlowFMClassifier
+from tsfm.estimators.pretrainer import FlowFMPretrainer
+from tsfm.estimators.transformer import FlowFMTransformer
+
+__all__ = ["FlowFMClassifier", "FlowFMPretrainer", "FlowFMTransformer"]

@@ -1,0 +1,144 @@
+"""FlowFMTransformer: frozen FlowFM representations as features (the transfer setting)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from tsfm.estimators._base import FlowFMEstimator, check_positive_int, resolve_device
+from tsfm.estimators._pretrained import check_compatible, resolve_pretrained
+from tsfm.estimators.pretrainer import FlowFMPretrainer
+from tsfm.validation import check_panel
+
+
+class FlowFMTransformer(TransformerMixin, FlowFMEstimator):
+    """Embed series with a frozen FlowFM representation encoder.
+
+    ``transform`` returns the encoder's pooled representation ``r`` (paper Eq. 3),
+    to be fed to any scikit-learn estimator, e.g.
+    ``Pipeline([("emb", FlowFMTransformer()), ("clf", LogisticRegression())])``.
+
+    Parameters
+    ----------
+    pretrained : str, PathLike, FlowFMPretrainer or None, default=None
+        A directory written by ``save_pretrained``, or a pretrainer. With None,
+        ``fit`` pretrains a new model on ``X`` (labels are ignored) with the
+        parameters below. A fitted pretrainer is used as it is; ``clone`` (as in
+        cross-validation) makes an unfitted copy, which ``fit`` then pretrains on each
+        training fold. To reuse fixed weights across folds, pass a directory.
+    model, generator, conditioner, mask_prob, max_epochs, batch_size, lr, weight_decay, \
+random_state, verbose, callbacks, train_split, **kwargs
+        Pretraining parameters, used only when ``pretrained`` is None; see
+        :class:`FlowFMPretrainer`.
+    device : str, default="auto"
+        Where the encoder runs; ``"auto"`` uses CUDA when available.
+    transform_batch_size : int, default=256
+        Batch size of ``transform``.
+
+    Attributes
+    ----------
+    pretrainer_ : FlowFMPretrainer
+        The fitted pretrainer whose encoder embeds the data.
+    n_channels_, n_timepoints_ : int
+        Shape the encoder was pretrained on.
+    embedding_dim_ : int
+        Width ``d`` of the representations.
+    """
+
+    def __init__(
+        self,
+        *,
+        pretrained=None,
+        model: str = "small",
+        generator: str = "flow_matching",
+        conditioner: str = "auto",
+        mask_prob: float = 0.5,
+        max_epochs: int = 50,
+        batch_size: int = 64,
+        lr: float = 1e-3,
+        weight_decay: float = 0.01,
+        device: str = "auto",
+        random_state=None,
+        verbose: int = 0,
+        callbacks=None,
+        train_split=None,
+        transform_batch_size: int = 256,
+        **kwargs,
+    ):
+        self.pretrained = pretrained
+        self.model = model
+        self.generator = generator
+        self.conditioner = conditioner
+        self.mask_prob = mask_prob
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.train_split = train_split
+        self.transform_batch_size = transform_batch_size
+        self._set_routed(kwargs)
+
+    def fit(self, X, y=None):
+        """Pretrain on ``X`` (if no pretrained model was given) or load the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        X = check_panel(X)
+        check_positive_int(self.transform_batch_size, "transform_batch_size")
+        if self.pretrained is None:
+            pre = FlowFMPretrainer(**self._pretraining_params()).fit(X)
+        else:
+            if self._routed_params():
+                raise ValueError(
+                    f"architecture overrides {sorted(self._routed_params())} cannot be "
+                    "combined with a pretrained model; drop them or set pretrained=None"
+                )
+            pre = resolve_pretrained(self.pretrained, X, device=resolve_device(self.device))
+            check_compatible(X, pre.config_)
+        self.pretrainer_ = pre
+        self.n_channels_ = pre.n_channels_
+        self.n_timepoints_ = pre.n_timepoints_
+        self.embedding_dim_ = pre.net_.module_.encoder.out_features
+        return self
+
+    def _pretraining_params(self) -> dict:
+        names = FlowFMPretrainer().get_params(deep=False)
+        return {key: getattr(self, key) for key in names} | self._routed_params()
+
+    def transform(self, X) -> np.ndarray:
+        """Embed series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+
+        Returns
+        -------
+        ndarray of shape (n_series, embedding_dim_), float32
+        """
+        check_is_fitted(self, "pretrainer_")
+        X = check_panel(X)
+        check_compatible(X, self.pretrainer_.config_)
+        return self.pretrainer_.embed(X, batch_size=self.transform_batch_size)
+
+    def save_pretrained(self, directory):
+        """Save the underlying pretrained model; see :meth:`FlowFMPretrainer.save_pretrained`."""
+        check_is_fitted(self, "pretrainer_")
+        return self.pretrainer_.save_pretrained(directory)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names ``flowfm0 … flowfm{d-1}`` of the embedding dimensions."""
+        check_is_fitted(self, "pretrainer_")
+        return np.asarray([f"flowfm{i}" for i in range(self.embedding_dim_)], dtype=object)
