@@ -58,6 +58,7 @@ def build_config(
     conditioner: str,
     mask_prob: float,
     generator_params: dict[str, Any] | None = None,
+    parts: tuple[str, ...] = ("encoder", "velocity"),
 ) -> dict[str, Any]:
     """Assemble and validate a model configuration.
 
@@ -73,6 +74,8 @@ def build_config(
     mask_prob : float
         DGS masking probability.
     generator_params : dict, optional
+    parts : tuple of str, default=("encoder", "velocity")
+        Networks to configure; a classifier needs only the encoder.
 
     Returns
     -------
@@ -94,7 +97,12 @@ def build_config(
         "conditioner": conditioner,
         "mask_prob": float(mask_prob),
     }
-    for part, fields in split_overrides(overrides).items():
+    grouped = split_overrides(overrides)
+    stray = [part for part, fields in grouped.items() if fields and part not in parts]
+    if stray:
+        raise ValueError(f"overrides for {stray} are not used here; only {list(parts)} apply")
+    for part in parts:
+        fields = grouped[part]
         unknown = set(fields) - set(PRESETS[model][part]) - set(DEFAULTS[part])
         if unknown:
             valid = sorted({*PRESETS[model][part], *DEFAULTS[part]})

@@ -90,19 +90,25 @@ def load_checkpoint(directory) -> tuple[dict[str, Any], dict[str, torch.Tensor]]
 
 def load_weights(module: torch.nn.Module, state_dict: dict, *, source) -> None:
     """Load ``state_dict`` into ``module`` strictly, raising a readable mismatch error."""
-    try:
-        result = module.load_state_dict(state_dict, strict=False)
-    except RuntimeError as exc:  # shape mismatches raise even when strict=False
-        raise CheckpointError(
-            f"weights in {str(source)!r} do not match the model in its config: {exc}"
-        ) from None
+    expected = module.state_dict()
     problems = []
-    if result.missing_keys:
-        problems.append(f"missing weights {result.missing_keys[:5]}")
-    if result.unexpected_keys:
-        problems.append(f"unexpected weights {result.unexpected_keys[:5]}")
+    missing = sorted(set(expected) - set(state_dict))
+    unexpected = sorted(set(state_dict) - set(expected))
+    shapes = [
+        f"{key}: file {tuple(state_dict[key].shape)} vs config {tuple(value.shape)}"
+        for key, value in expected.items()
+        if key in state_dict and state_dict[key].shape != value.shape
+    ]
+    if missing:
+        problems.append(f"missing weights {missing[:3]} ({len(missing)} in all)")
+    if unexpected:
+        problems.append(f"unexpected weights {unexpected[:3]} ({len(unexpected)} in all)")
+    if shapes:
+        problems.append(f"size mismatches {shapes[:3]} ({len(shapes)} in all)")
     if problems:
         raise CheckpointError(
             f"weights in {str(source)!r} do not match the model in its config: "
-            f"{'; '.join(problems)}; the files were probably mixed from different models"
+            f"{'; '.join(problems)}. The files were probably mixed from different models; "
+            "re-create them with save_pretrained"
         )
+    module.load_state_dict(state_dict, strict=True)

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 SUPPORTED_FORMATS = (
     "numpy array of shape (n_series, n_channels, n_timepoints)",
     "2-D numpy array of shape (n_series, n_timepoints) (univariate, sktime's numpyflat)",
     "pandas DataFrame in sktime's pd-multiindex or nested_univ Panel format",
+    "plain pandas DataFrame with one univariate series per row (like numpyflat)",
 )
+
+
+def _is_panel_frame(X: pd.DataFrame) -> bool:
+    """A MultiIndex frame (pd-multiindex) or one holding Series in its cells (nested_univ)."""
+    if isinstance(X.index, pd.MultiIndex):
+        return True
+    return len(X) > 0 and X.shape[1] > 0 and isinstance(X.iat[0, 0], pd.Series)
 
 
 def _from_dataframe(X: pd.DataFrame) -> np.ndarray:
@@ -31,6 +40,34 @@ def _from_dataframe(X: pd.DataFrame) -> np.ndarray:
         raise ValueError(f"unsupported DataFrame Panel format {kind!r}; use one of: "
                          f"{'; '.join(SUPPORTED_FORMATS)}")
     return np.asarray(convert_to(X, to_type="numpy3D"))
+
+
+def _check_dtype(X: np.ndarray, name: str) -> np.ndarray:
+    if X.dtype.kind in "biuf":
+        return X
+    if X.dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: {name} has dtype {X.dtype}; pass the real part, "
+            "the magnitude, or both as separate channels"
+        )
+    if X.dtype.kind == "O":
+        try:
+            return X.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} must be numeric, but its object array holds non-numeric values "
+                f"({exc}); convert them to numbers first"
+            ) from None
+    raise TypeError(
+        f"{name} must be numeric (int or float), got dtype {X.dtype}; convert it, e.g. "
+        "X.astype(np.float32)"
+    )
+
+
+def _sklearn_empty_wording(shape: tuple[int, ...]) -> str:
+    if len(shape) == 2 and shape[1] == 0:
+        return f"0 feature(s) (shape={shape}) while a minimum of 1 is required"
+    return f"{shape[0]} sample(s) (shape={shape}) while a minimum of 1 is required"
 
 
 def check_panel(X, *, name: str = "X") -> np.ndarray:
@@ -53,40 +90,33 @@ def check_panel(X, *, name: str = "X") -> np.ndarray:
     ValueError
         On a wrong number of dimensions, an empty array, NaN or inf values, or
         values outside the float32 range.
+        On complex data.
     TypeError
-        On non-numeric data.
+        On sparse matrices and non-numeric data.
     """
+    if sparse.issparse(X):
+        raise TypeError(
+            f"{name} is a sparse matrix, but sparse input is not supported; pass a dense "
+            "array of shape (n_series, n_channels, n_timepoints), e.g. X.toarray()"
+        )
     if isinstance(X, pd.DataFrame):
-        X = _from_dataframe(X)
-    try:
-        X = np.asarray(X)
-    except Exception as exc:
-        raise TypeError(f"{name} could not be read as an array: {exc}") from None
-    if X.dtype.kind not in "biuf":
-        if X.dtype.kind == "O":
-            try:
-                X = X.astype(np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"{name} must be numeric, but its object array holds non-numeric "
-                    "values; convert them to numbers first"
-                ) from None
-        else:
-            raise TypeError(
-                f"{name} must be numeric (int or float), got dtype {X.dtype}; "
-                "convert it, e.g. X.astype(np.float32)"
-            )
+        X = _from_dataframe(X) if _is_panel_frame(X) else X.to_numpy()
+    X = np.asarray(X)
+    X = _check_dtype(X, name)
+    given_shape = X.shape
     if X.ndim == 2:
         X = X[:, np.newaxis, :]
     if X.ndim != 3:
         raise ValueError(
             f"{name} must have 3 dimensions (n_series, n_channels, n_timepoints), got "
-            f"{X.ndim} with shape {X.shape}; supported inputs: {'; '.join(SUPPORTED_FORMATS)}"
+            f"{X.ndim} with shape {X.shape}. Reshape your data to one of the supported "
+            f"inputs: {'; '.join(SUPPORTED_FORMATS)}"
         )
     if 0 in X.shape:
         raise ValueError(
-            f"{name} is empty (shape {X.shape}); it needs at least one series, one channel "
-            "and one timepoint"
+            f"{name} is empty: found an array with shape {given_shape}; series need at least "
+            "one channel and one timepoint and there must be at least one series "
+            f"({_sklearn_empty_wording(given_shape)})"
         )
     if X.dtype.kind == "f" and not np.isfinite(X).all():
         bad = ~np.isfinite(X)

@@ -9,7 +9,6 @@ import torch
 from sklearn.base import BaseEstimator
 from skorch.callbacks import ProgressBar
 
-from tsfm.presets import ROUTED_PREFIXES
 
 
 def resolve_device(device: str) -> str:
@@ -34,6 +33,12 @@ def check_positive_int(value, name: str) -> int:
     return int(value)
 
 
+def check_non_negative_int(value, name: str) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
 def check_positive_float(value, name: str) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
         raise ValueError(f"{name} must be a positive number, got {value!r}")
@@ -41,36 +46,51 @@ def check_positive_float(value, name: str) -> float:
 
 
 class RoutedParamsMixin:
-    """Accept ``encoder__*`` and ``velocity__*`` keyword arguments, skorch-style.
+    """Route ``encoder__*`` and ``velocity__*`` parameters into the architecture dicts.
 
-    They are stored as attributes under their full name, reported by
-    ``get_params`` and settable with ``set_params``, so that ``clone`` and
-    ``GridSearchCV`` handle them like ordinary parameters. Their values are
-    validated in ``fit``.
+    The estimators take architecture overrides as two dict parameters, ``encoder``
+    and ``velocity``. ``set_params(encoder__depth=2)`` replaces ``encoder`` by a new
+    dict with that entry, and ``get_params(deep=True)`` reports each entry as
+    ``encoder__<field>``, so that ``GridSearchCV`` tunes them skorch-style
+    (``{"emb__encoder__depth": [2, 4]}``). Values are validated in ``fit``.
     """
 
-    def _set_routed(self, kwargs: dict[str, Any]) -> None:
-        for key, value in kwargs.items():
-            if not key.startswith(ROUTED_PREFIXES):
-                raise TypeError(
-                    f"{type(self).__name__}() got an unexpected keyword argument {key!r}; "
-                    f"architecture overrides must start with {' or '.join(ROUTED_PREFIXES)}"
-                )
-            setattr(self, key, value)
+    _routed_parts: tuple[str, ...] = ("encoder", "velocity")
+
+    def _prefixes(self) -> tuple[str, ...]:
+        return tuple(f"{part}__" for part in self._routed_parts)
 
     def _routed_params(self) -> dict[str, Any]:
-        return {k: v for k, v in vars(self).items() if k.startswith(ROUTED_PREFIXES)}
+        """The overrides as ``{"encoder__depth": 2, ...}``."""
+        routed = {}
+        for prefix in self._prefixes():
+            part = getattr(self, prefix[:-2], None)
+            if part is None:
+                continue
+            if not isinstance(part, dict):
+                raise ValueError(
+                    f"{prefix[:-2]} must be a dict of architecture overrides or None, got "
+                    f"{type(part).__name__}"
+                )
+            routed.update({f"{prefix}{key}": value for key, value in part.items()})
+        return routed
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         params = super().get_params(deep=deep)
-        params.update(self._routed_params())
+        if deep:
+            for prefix in self._prefixes():
+                part = params.get(prefix[:-2])
+                if isinstance(part, dict):
+                    params.update({f"{prefix}{key}": value for key, value in part.items()})
         return params
 
     def set_params(self, **params):
-        routed = {k: v for k, v in params.items() if k.startswith(ROUTED_PREFIXES)}
-        self._set_routed(routed)
-        rest = {k: v for k, v in params.items() if k not in routed}
-        return super().set_params(**rest) if rest else self
+        for prefix in self._prefixes():
+            routed = {k[len(prefix):]: params.pop(k) for k in list(params) if k.startswith(prefix)}
+            if routed:
+                name = prefix[:-2]
+                setattr(self, name, {**(getattr(self, name) or {}), **routed})
+        return super().set_params(**params) if params else self
 
 
 class TorchEstimatorMixin:
@@ -85,7 +105,7 @@ class TorchEstimatorMixin:
             "lr": check_positive_float(self.lr, "lr"),
             "optimizer__weight_decay": self.weight_decay,
             "batch_size": check_positive_int(self.batch_size, "batch_size"),
-            "max_epochs": check_positive_int(self.max_epochs, "max_epochs"),
+            "max_epochs": check_non_negative_int(self.max_epochs, "max_epochs"),
             "iterator_train__shuffle": True,
             "train_split": self.train_split,
             "callbacks": callbacks,

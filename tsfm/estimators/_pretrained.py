@@ -51,7 +51,7 @@ def check_compatible(X: np.ndarray, config: dict, *, name: str = "X") -> None:
             f"{config['n_channels']}; select or reorder channels to match the pretraining "
             "data, or pretrain a new model"
         )
-    patch = max(config["encoder"]["patch_size"], config["velocity"]["patch_size"])
+    patch = max(config[part]["patch_size"] for part in ("encoder", "velocity") if part in config)
     if n_timepoints < patch:
         raise ValueError(
             f"{name} has {n_timepoints} timepoints, fewer than one patch ({patch}) of the "

@@ -45,8 +45,9 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
     verbose : int, default=0
     callbacks : list of skorch callbacks, optional
     train_split : callable or None, default=None
-    **kwargs
-        ``encoder__<field>`` overrides of the preset when ``pretrained`` is None.
+    encoder : dict or None, default=None
+        Overrides of the preset's encoder when ``pretrained`` is None (see
+        :class:`FlowFMPretrainer`); ``encoder__depth``-style keys are routed into it.
 
     Attributes
     ----------
@@ -56,6 +57,8 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
         The pretrained model's normalisation, or one fitted on ``X`` from scratch.
     config_ : dict
     """
+
+    _routed_parts = ("encoder",)
 
     def __init__(
         self,
@@ -72,7 +75,7 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
         verbose: int = 0,
         callbacks=None,
         train_split=None,
-        **kwargs,
+        encoder: dict | None = None,
     ):
         self.pretrained = pretrained
         self.model = model
@@ -86,7 +89,7 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
         self.train_split = train_split
-        self._set_routed(kwargs)
+        self.encoder = encoder
 
     def fit(self, X, y):
         """Fine-tune on labelled series.
@@ -108,7 +111,7 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
         encoder = LabelEncoder().fit(y)
         if len(encoder.classes_) < 2:
             raise ValueError(
-                f"y has a single class {encoder.classes_[0]!r}; a classifier needs at least 2"
+                f"y has 1 class ({encoder.classes_[0]!r}); a classifier needs at least 2 classes"
             )
         device = resolve_device(self.device)
         encoder_state = None
@@ -121,6 +124,7 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
                 generator="flow_matching",
                 conditioner="representation",
                 mask_prob=0.0,
+                parts=("encoder",),
             )
             standardizer = ChannelStandardizer.fit(X)
         else:
@@ -172,4 +176,5 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
 
     def predict(self, X) -> np.ndarray:
         """Most probable class for each series, shape (n_series,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

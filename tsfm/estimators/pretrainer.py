@@ -22,7 +22,7 @@ from tsfm.validation import check_panel
 #: estimator parameters written to config.json (callbacks are not serialisable)
 _SAVED_PARAMS = (
     "model", "generator", "conditioner", "mask_prob", "max_epochs", "batch_size", "lr",
-    "weight_decay", "random_state",
+    "weight_decay", "random_state", "encoder", "velocity",
 )
 
 
@@ -47,6 +47,8 @@ class FlowFMPretrainer(FlowFMEstimator):
     mask_prob : float, default=0.5
         DGS probability of replacing a sample's representation by zeros.
     max_epochs : int, default=50
+        Training epochs; 0 initialises the networks without training them (an
+        untrained-encoder baseline).
     batch_size : int, default=64
     lr : float, default=1e-3
         AdamW learning rate.
@@ -61,10 +63,11 @@ class FlowFMPretrainer(FlowFMEstimator):
         Extra callbacks (checkpoints, LR schedules, early stopping…).
     train_split : callable or None, default=None
         skorch validation split; none unless asked for.
-    **kwargs
-        ``encoder__<field>`` and ``velocity__<field>`` override the preset (``depth``,
-        ``width``, ``heads``, ``patch_size``, ``mlp_ratio``, ``dropout``, and for the
-        encoder ``pooling``).
+    encoder, velocity : dict or None, default=None
+        Overrides of the preset's ViT-1D encoder and DiT-1D velocity network
+        (``depth``, ``width``, ``heads``, ``patch_size``, ``mlp_ratio``, ``dropout``, and
+        for the encoder ``pooling``). ``set_params(encoder__depth=2)`` and grid keys
+        such as ``"emb__encoder__depth"`` are routed into them, skorch-style.
 
     Attributes
     ----------
@@ -101,7 +104,8 @@ class FlowFMPretrainer(FlowFMEstimator):
         verbose: int = 0,
         callbacks=None,
         train_split=None,
-        **kwargs,
+        encoder: dict | None = None,
+        velocity: dict | None = None,
     ):
         self.model = model
         self.generator = generator
@@ -116,7 +120,8 @@ class FlowFMPretrainer(FlowFMEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
         self.train_split = train_split
-        self._set_routed(kwargs)
+        self.encoder = encoder
+        self.velocity = velocity
 
     def fit(self, X, y=None):
         """Pretrain on unlabelled series.

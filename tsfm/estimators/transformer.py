@@ -28,7 +28,7 @@ class FlowFMTransformer(TransformerMixin, FlowFMEstimator):
         cross-validation) makes an unfitted copy, which ``fit`` then pretrains on each
         training fold. To reuse fixed weights across folds, pass a directory.
     model, generator, conditioner, mask_prob, max_epochs, batch_size, lr, weight_decay, \
-random_state, verbose, callbacks, train_split, **kwargs
+random_state, verbose, callbacks, train_split, encoder, velocity
         Pretraining parameters, used only when ``pretrained`` is None; see
         :class:`FlowFMPretrainer`.
     device : str, default="auto"
@@ -64,7 +64,8 @@ random_state, verbose, callbacks, train_split, **kwargs
         callbacks=None,
         train_split=None,
         transform_batch_size: int = 256,
-        **kwargs,
+        encoder: dict | None = None,
+        velocity: dict | None = None,
     ):
         self.pretrained = pretrained
         self.model = model
@@ -81,7 +82,8 @@ random_state, verbose, callbacks, train_split, **kwargs
         self.callbacks = callbacks
         self.train_split = train_split
         self.transform_batch_size = transform_batch_size
-        self._set_routed(kwargs)
+        self.encoder = encoder
+        self.velocity = velocity
 
     def fit(self, X, y=None):
         """Pretrain on ``X`` (if no pretrained model was given) or load the model.
@@ -115,7 +117,7 @@ random_state, verbose, callbacks, train_split, **kwargs
 
     def _pretraining_params(self) -> dict:
         names = FlowFMPretrainer().get_params(deep=False)
-        return {key: getattr(self, key) for key in names} | self._routed_params()
+        return {key: getattr(self, key) for key in names}
 
     def transform(self, X) -> np.ndarray:
         """Embed series.
@@ -137,6 +139,11 @@ random_state, verbose, callbacks, train_split, **kwargs
         """Save the underlying pretrained model; see :meth:`FlowFMPretrainer.save_pretrained`."""
         check_is_fitted(self, "pretrainer_")
         return self.pretrainer_.save_pretrained(directory)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names ``flowfm0 … flowfm{d-1}`` of the embedding dimensions."""
