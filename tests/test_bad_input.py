@@ -55,7 +55,8 @@ def test_series_shorter_than_one_patch():
 
 
 def test_unknown_preset_lists_valid_ones():
-    with pytest.raises(ValueError, match=r"unknown model preset 'huge'.*\['base', 'small', 'tiny'\]"):
+    valid = r"unknown model preset 'huge'.*\['base', 'small', 'tiny'\]"
+    with pytest.raises(ValueError, match=valid):
         FlowFMPretrainer(**(TINY | {"model": "huge"})).fit(np.zeros((4, 3, 40)))
 
 

@@ -14,7 +14,9 @@ from sklearn.pipeline import Pipeline
 
 from tsfm import FlowFMClassifier, FlowFMPretrainer, FlowFMTransformer
 
-TINY = {"model": "tiny", "device": "cpu", "encoder": {"patch_size": 5}, "velocity": {"patch_size": 5}}
+TINY = {
+    "model": "tiny", "device": "cpu", "encoder": {"patch_size": 5}, "velocity": {"patch_size": 5}
+}
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +180,62 @@ def test_quiet_by_default_and_no_hidden_validation_split(panel, capsys):
     assert capsys.readouterr().out == ""
     assert pre.net_.train_split is None
     assert "valid_loss" not in pre.history_[-1]
+
+
+def _write_panel_shards(directory, X):
+    import pandas as pd
+
+    from tsfm.datasets import write_shards
+    from tsfm.datasets.windowing import WindowBatch
+
+    batches = [
+        WindowBatch(X=X[i : i + 10], metadata=pd.DataFrame({
+            "subject": ["s1"] * len(X[i : i + 10]), "activity": [None] * len(X[i : i + 10]),
+            "source": ["synthetic"] * len(X[i : i + 10]), "start_time": 0.0,
+        }))
+        for i in range(0, len(X), 10)
+    ]
+    write_shards(batches, directory, shard_size=7)
+    return directory
+
+
+def test_pretraining_streams_a_shard_directory_like_the_array(tmp_path, panel):
+    shards = _write_panel_shards(tmp_path / "shards", panel)
+    from_shards = FlowFMPretrainer(max_epochs=2, random_state=0, **TINY).fit(str(shards))
+    from_array = FlowFMPretrainer(max_epochs=2, random_state=0, **TINY).fit(panel)
+    np.testing.assert_allclose(from_shards.standardizer_.mean, from_array.standardizer_.mean,
+                               rtol=1e-5)
+    np.testing.assert_allclose(from_shards.embed(panel), from_array.embed(panel), atol=1e-4)
+    emb = FlowFMTransformer(max_epochs=1, random_state=0, **TINY).fit(shards)
+    assert emb.transform(panel).shape == (24, 64)
+
+
+def test_pretraining_accepts_a_torch_dataset(panel):
+    from torch.utils.data import Dataset
+
+    class Windows(Dataset):
+        def __len__(self):
+            return len(panel)
+
+        def __getitem__(self, i):
+            return panel[i]
+
+    pre = FlowFMPretrainer(max_epochs=1, random_state=0, **TINY).fit(Windows())
+    assert (pre.n_channels_, pre.n_timepoints_) == (3, 40)
+
+
+def test_streamed_window_with_nan_names_its_index(panel):
+    from torch.utils.data import Dataset
+
+    bad = panel.copy()
+    bad[5, 0, 0] = np.nan
+
+    class Windows(Dataset):
+        def __len__(self):
+            return len(bad)
+
+        def __getitem__(self, i):
+            return bad[i]
+
+    with pytest.raises(ValueError, match="item 5 contains NaN"):
+        FlowFMPretrainer(max_epochs=1, random_state=0, **TINY).fit(Windows())

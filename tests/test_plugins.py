@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import tomllib
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
-
 from plugin_env import on_sys_path, write_distribution
+
 from tsfm import FlowFMPretrainer
 from tsfm.plugins import PluginLoadError, PluginLoadWarning, get_plugin, list_plugins
 
-from conftest import REPO_ROOT
-
-EXAMPLE_PLUGIN = REPO_ROOT / "plugins" / "example_plugin"
+EXAMPLE_PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "example_plugin"
 
 
 def test_builtins_are_registered_through_entry_points():
@@ -31,7 +29,8 @@ def test_unknown_plugin_name_lists_available_names():
 
 
 def test_unknown_plugin_kind_lists_valid_kinds():
-    with pytest.raises(ValueError, match=r"valid kinds: \['conditioner', 'dataset', 'generator'\]"):
+    valid = r"valid kinds: \['conditioner', 'dataset', 'generator'\]"
+    with pytest.raises(ValueError, match=valid):
         list_plugins("solver")
 
 
@@ -43,6 +42,7 @@ def test_estimator_reports_unknown_generator_with_available_names(panel):
 @pytest.fixture
 def example_plugin_installed(tmp_path):
     """Register the example package's distribution metadata from its own pyproject.toml."""
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11+")
     project = tomllib.loads((EXAMPLE_PLUGIN / "pyproject.toml").read_text())["project"]
     write_distribution(
         tmp_path, project["name"], project["version"], project["entry-points"]["tsfm"]
@@ -83,3 +83,16 @@ def test_strict_mode_turns_a_broken_plugin_into_an_error(broken_plugin_installed
         warnings.simplefilter("error")
         with pytest.raises(PluginLoadError, match="plugin 'broken'.*tsfm_no_such_module_xyz"):
             list_plugins("generator")
+
+
+def test_third_party_generator_samples_through_the_signal_generator(
+    example_plugin_installed, panel
+):
+    from tsfm import FlowFMSignalGenerator
+
+    pre = FlowFMPretrainer(
+        generator="cosine_flow", model="tiny", max_epochs=1, device="cpu", random_state=0
+    ).fit(panel)
+    gen = FlowFMSignalGenerator(pretrained=pre, steps=3).fit()
+    assert gen.sample(2, random_state=0).shape == (2, 3, 40)
+    assert gen.nfe_ == 3

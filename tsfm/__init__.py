@@ -5,7 +5,12 @@ representation encoder trained jointly with a conditional flow-matching DiT-1D
 generator on unlabelled sensor windows.
 """
 
-from tsfm.estimators import FlowFMClassifier, FlowFMPretrainer, FlowFMTransformer
+from tsfm.estimators import (
+    FlowFMClassifier,
+    FlowFMPretrainer,
+    FlowFMSignalGenerator,
+    FlowFMTransformer,
+)
 from tsfm.hookspecs import hookimpl
 
 __version__ = "0.1.0"
@@ -13,6 +18,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FlowFMClassifier",
     "FlowFMPretrainer",
+    "FlowFMSignalGenerator",
     "FlowFMTransformer",
     "__version__",
     "hookimpl",

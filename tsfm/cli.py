@@ -9,6 +9,7 @@ import sys
 #: subcommand name -> module in tsfm.commands defining ``add_parser(subparsers)``
 #: (which sets ``func`` via ``set_defaults``)
 COMMANDS = {
+    "bench": "tsfm.commands.bench",
     "demo": "tsfm.commands.demo",
     "generate": "tsfm.commands.generate",
     "prepare": "tsfm.commands.prepare",

@@ -19,6 +19,9 @@ from typing import ClassVar
 import torch
 from torch import nn
 
+#: ``(x_t, t, target)``: one point on the path per sample and what to predict there
+TrainingExample = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+
 #: ``predict(x_t, t) -> output`` with x_t of shape (n, C, T) and t of shape (n,)
 Predictor = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -27,14 +30,41 @@ class Generator(nn.Module, ABC):
     """Base class of generator plugins.
 
     Subclasses set the class attribute ``name`` and implement
-    :meth:`training_example`. Schedules that live on the model's device are
+    :meth:`training_example`; generators that sample also implement :meth:`sample`
+    and list their sampler names. Schedules that live on the model's device are
     registered as buffers, so they move with the module.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (class attribute).
+    solvers : tuple of str
+        Sampler names :meth:`sample` accepts (class attribute; empty if it cannot sample).
+    adaptive_solvers : tuple of str
+        The subset of ``solvers`` that choose their own steps.
+    default_solver : str or None
+        Sampler used when none is asked for.
     """
 
     name: ClassVar[str]
+    solvers: ClassVar[tuple[str, ...]] = ()
+    adaptive_solvers: ClassVar[tuple[str, ...]] = ()
+    default_solver: ClassVar[str | None] = None
+
+    def network_time(self, t: torch.Tensor) -> torch.Tensor:
+        """Map the generator's own time to the backbone's time in [0, 1] (1 is data).
+
+        The identity by default; a generator with another convention (e.g. diffusion
+        steps counted from the data end) overrides this, and nothing else does the mapping.
+        """
+        return t
+
+    def default_steps(self, solver: str) -> int:
+        """Number of steps a fixed-step ``solver`` takes when none is asked for."""
+        return 10
 
     @abstractmethod
-    def training_example(self, x1: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def training_example(self, x1: torch.Tensor) -> TrainingExample:
         """Draw one point on the path for each data sample.
 
         Parameters
@@ -66,10 +96,15 @@ class Generator(nn.Module, ABC):
         noise : tensor of shape (n, n_channels, n_timepoints)
             Standard normal noise, the path's start.
         **options
-            Sampler options of the generator (solver, steps…).
+            Sampler options: ``solver`` (one of :attr:`solvers`), ``steps`` for
+            fixed-step solvers, ``return_trajectory``, and solver-specific ones.
 
         Returns
         -------
-        tensor of shape (n, n_channels, n_timepoints)
+        x1 : tensor of shape (n, n_channels, n_timepoints)
+        trajectory : tensor of shape (n_times, n, n_channels, n_timepoints)
+            Only with ``return_trajectory=True``; starts with ``noise``.
+        times : tensor of shape (n_times,)
+            Only with ``return_trajectory=True``; network times of the trajectory.
         """
         raise NotImplementedError(f"generator {self.name!r} does not implement sampling")

@@ -8,6 +8,8 @@ target velocity ``u = x1 - x0``. Sampling integrates ``dx/dt = v(x, t)`` from
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import torch
 from torchdiffeq import odeint
 
@@ -34,22 +36,36 @@ class FlowMatchingGenerator(Generator):
     """Conditional flow matching on the straight noise-to-data path (FlowFM)."""
 
     name = "flow_matching"
+    solvers: ClassVar[tuple[str, ...]] = SOLVERS
+    adaptive_solvers: ClassVar[tuple[str, ...]] = ADAPTIVE_SOLVERS
+    default_solver: ClassVar[str] = "midpoint"
 
-    def training_example(self, x1: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def network_time(self, t: torch.Tensor) -> torch.Tensor:
+        """The flow time already is the network time (identity)."""
+        return t
+
+    def default_steps(self, solver: str) -> int:
+        """10 steps for every fixed-step solver."""
+        return 10
+
+    def training_example(
+        self, x1: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         x0 = torch.randn_like(x1)
         t = torch.rand(len(x1), device=x1.device, dtype=x1.dtype)
-        return interpolate(x0, x1, t), t, target_velocity(x0, x1)
+        return interpolate(x0, x1, t), self.network_time(t), target_velocity(x0, x1)
 
     def sample(
         self,
         predict: Predictor,
         noise: torch.Tensor,
         *,
-        solver: str = "euler",
-        steps: int = 10,
+        solver: str = "midpoint",
+        steps: int | None = None,
         rtol: float = 1e-5,
         atol: float = 1e-5,
-    ) -> torch.Tensor:
+        return_trajectory: bool = False,
+    ):
         """Integrate the learned velocity field from noise (t=0) to data (t=1).
 
         Parameters
@@ -57,29 +73,49 @@ class FlowMatchingGenerator(Generator):
         predict : callable
             ``predict(x_t, t)`` returns the velocity, shape (n, C, T).
         noise : tensor of shape (n, C, T)
-        solver : {"euler", "midpoint", "rk4", "dopri5"}, default="euler"
-        steps : int, default=10
-            Number of steps of a fixed-step solver.
-        rtol, atol : float
+        solver : {"euler", "midpoint", "rk4", "dopri5"}, default="midpoint"
+            A torchdiffeq method. Per step, ``euler`` evaluates the field once,
+            ``midpoint`` twice and ``rk4`` four times; ``dopri5`` adapts its steps.
+        steps : int, optional
+            Number of equal steps of a fixed-step solver (default 10); ignored by
+            ``dopri5``.
+        rtol, atol : float, default=1e-5
             Tolerances of the adaptive ``dopri5``.
+        return_trajectory : bool, default=False
+            Also return the intermediate states: after every step of a fixed-step
+            solver, at ``t = 0, 0.1, …, 1`` for ``dopri5``.
 
         Returns
         -------
-        tensor of shape (n, C, T)
+        x1 : tensor of shape (n, C, T)
+        trajectory : tensor of shape (n_times, n, C, T)
+            Only with ``return_trajectory``; starts with ``noise``.
+        times : tensor of shape (n_times,)
+            Only with ``return_trajectory``; network times of the trajectory.
         """
         if solver not in SOLVERS:
-            raise ValueError(f"unknown solver {solver!r}; valid solvers: {list(SOLVERS)}")
-        times = torch.tensor([0.0, 1.0], device=noise.device, dtype=noise.dtype)
+            raise ValueError(
+                f"unknown solver {solver!r} for generator {self.name!r}; valid solvers: "
+                f"{list(SOLVERS)}"
+            )
 
         def velocity(t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-            return predict(x, t.expand(len(x)))
+            return predict(x, self.network_time(t).expand(len(x)))
 
         if solver in FIXED_STEP_SOLVERS:
-            if not isinstance(steps, int) or steps < 1:
+            steps = self.default_steps(solver) if steps is None else steps
+            if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
                 raise ValueError(f"steps must be a positive integer, got {steps!r}")
-            options = {"step_size": 1.0 / steps}
-            return odeint(velocity, noise, times, method=solver, options=options)[-1]
-        return odeint(velocity, noise, times, method=solver, rtol=rtol, atol=atol)[-1]
+            # the solver steps along the grid itself: one step per interval
+            times = torch.linspace(0.0, 1.0, steps + 1, device=noise.device, dtype=noise.dtype)
+            trajectory = odeint(velocity, noise, times, method=solver)
+        else:
+            n_times = 11 if return_trajectory else 2
+            times = torch.linspace(0.0, 1.0, n_times, device=noise.device, dtype=noise.dtype)
+            trajectory = odeint(velocity, noise, times, method=solver, rtol=rtol, atol=atol)
+        if return_trajectory:
+            return trajectory[-1], trajectory, self.network_time(times)
+        return trajectory[-1]
 
 
 @hookimpl

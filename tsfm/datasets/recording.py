@@ -6,6 +6,7 @@ conversion, gap handling and windowing are shared by all adapters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,3 +58,34 @@ class Recording:
     source: str = ""
     start_time: float = 0.0
     metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def intervals_from_codes(codes: np.ndarray, names: Mapping[int, str]) -> list[LabelInterval]:
+    """Turn a per-sample label-code track into labelled intervals.
+
+    Parameters
+    ----------
+    codes : ndarray of shape (n_samples,)
+        Label code of each sample; NaN where a sample is missing (it takes the code
+        of the sample before it, so a dropped packet does not split an activity).
+    names : mapping of int to str
+        Code -> label; codes not in it (0, "null", "other") are unlabelled.
+
+    Returns
+    -------
+    list of LabelInterval
+        Maximal runs of one known code, in order.
+    """
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.size == 0:
+        return []
+    valid = ~np.isnan(codes)
+    codes = codes[np.maximum.accumulate(np.where(valid, np.arange(codes.size), 0))]
+    codes = np.where(np.isnan(codes), -1, codes).astype(np.int64)
+    edges = np.flatnonzero(np.diff(codes)) + 1
+    starts, stops = [0, *edges.tolist()], [*edges.tolist(), codes.size]
+    return [
+        LabelInterval(start, stop, names[int(codes[start])])
+        for start, stop in zip(starts, stops, strict=True)
+        if int(codes[start]) in names
+    ]

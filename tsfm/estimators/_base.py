@@ -10,7 +10,6 @@ from sklearn.base import BaseEstimator
 from skorch.callbacks import ProgressBar
 
 
-
 def resolve_device(device: str) -> str:
     """``"auto"`` picks CUDA when available, else the CPU; other values are checked."""
     if device == "auto":

@@ -17,6 +17,13 @@ from tsfm.normalization import ChannelStandardizer
 from tsfm.presets import build_config
 from tsfm.seeding import resolve_seed, torch_seed
 from tsfm.serialization import load_checkpoint, load_weights, save_checkpoint
+from tsfm.streaming import (
+    StandardizedDataset,
+    fit_standardizer,
+    is_stream,
+    item_shape,
+    open_stream,
+)
 from tsfm.validation import check_panel
 
 #: estimator parameters written to config.json (callbacks are not serialisable)
@@ -128,26 +135,39 @@ class FlowFMPretrainer(FlowFMEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_series, n_channels, n_timepoints)
-            Or an sktime Panel DataFrame (pd-multiindex, nested_univ).
+        X : array-like of shape (n_series, n_channels, n_timepoints), str or Dataset
+            An array or sktime Panel DataFrame (pd-multiindex, nested_univ); or, for
+            data larger than memory, a shard directory written by ``tsfm prepare`` or a
+            ``torch.utils.data.Dataset`` of (n_channels, n_timepoints) arrays, which is
+            streamed in batches.
         y : ignored
 
         Returns
         -------
         self
         """
-        X = check_panel(X)
+        if is_stream(X):
+            dataset = open_stream(X)
+            shape = item_shape(dataset)
+        else:
+            X = check_panel(X)
+            shape = X.shape[1:]
         config = build_config(
             model=self.model,
             overrides=self._routed_params(),
-            n_channels=X.shape[1],
-            n_timepoints=X.shape[2],
+            n_channels=shape[0],
+            n_timepoints=shape[1],
             generator=self.generator,
             conditioner=self.conditioner,
             mask_prob=self.mask_prob,
         )
         device = resolve_device(self.device)
-        self.standardizer_ = ChannelStandardizer.fit(X)
+        if is_stream(X):
+            self.standardizer_ = fit_standardizer(dataset)
+            data = StandardizedDataset(dataset, self.standardizer_)
+        else:
+            self.standardizer_ = ChannelStandardizer.fit(X)
+            data = self.standardizer_.transform(X)
         with torch_seed(resolve_seed(self.random_state), device):
             net = PretrainingNet(
                 FlowFMModule,
@@ -155,7 +175,7 @@ class FlowFMPretrainer(FlowFMEstimator):
                 module__config=config,
                 **self._common_net_kwargs(device),
             )
-            net.fit(self.standardizer_.transform(X), None)
+            net.fit(data, None)
         self._set_fitted(net, config)
         return self
 

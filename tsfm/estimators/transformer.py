@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 from tsfm.estimators._base import FlowFMEstimator, check_positive_int, resolve_device
 from tsfm.estimators._pretrained import check_compatible, resolve_pretrained
 from tsfm.estimators.pretrainer import FlowFMPretrainer
+from tsfm.streaming import is_stream
 from tsfm.validation import check_panel
 
 
@@ -90,15 +91,21 @@ random_state, verbose, callbacks, train_split, encoder, velocity
 
         Parameters
         ----------
-        X : array-like of shape (n_series, n_channels, n_timepoints)
+        X : array-like of shape (n_series, n_channels, n_timepoints), str or Dataset
+            A shard directory or torch Dataset is streamed when pretraining (see
+            :meth:`FlowFMPretrainer.fit`).
         y : ignored
 
         Returns
         -------
         self
         """
-        X = check_panel(X)
         check_positive_int(self.transform_batch_size, "transform_batch_size")
+        if is_stream(X) and self.pretrained is None:
+            pre = FlowFMPretrainer(**self._pretraining_params()).fit(X)
+            self._set_fitted(pre)
+            return self
+        X = check_panel(X)
         if self.pretrained is None:
             pre = FlowFMPretrainer(**self._pretraining_params()).fit(X)
         else:
@@ -109,11 +116,14 @@ random_state, verbose, callbacks, train_split, encoder, velocity
                 )
             pre = resolve_pretrained(self.pretrained, X, device=resolve_device(self.device))
             check_compatible(X, pre.config_)
+        self._set_fitted(pre)
+        return self
+
+    def _set_fitted(self, pre: FlowFMPretrainer) -> None:
         self.pretrainer_ = pre
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
         self.embedding_dim_ = pre.net_.module_.encoder.out_features
-        return self
 
     def _pretraining_params(self) -> dict:
         names = FlowFMPretrainer().get_params(deep=False)

@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from tsfm.generator import Generator, Predictor
+from tsfm.generator import Generator, Predictor, TrainingExample
 from tsfm.hookspecs import hookimpl
 
 
@@ -19,8 +19,10 @@ class CosineFlowGenerator(Generator):
     """Flow matching on the trigonometric path cos(pi t/2) x0 + sin(pi t/2) x1."""
 
     name = "cosine_flow"
+    solvers = ("euler",)
+    default_solver = "euler"
 
-    def training_example(self, x1: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def training_example(self, x1: torch.Tensor) -> TrainingExample:
         x0 = torch.randn_like(x1)
         t = torch.rand(len(x1), device=x1.device, dtype=x1.dtype)
         angle = (0.5 * math.pi * t).reshape(-1, *([1] * (x1.dim() - 1)))
@@ -28,13 +30,26 @@ class CosineFlowGenerator(Generator):
         target = 0.5 * math.pi * (torch.cos(angle) * x1 - torch.sin(angle) * x0)
         return x_t, t, target
 
-    def sample(self, predict: Predictor, noise: torch.Tensor, *, steps: int = 10) -> torch.Tensor:
+    def sample(
+        self,
+        predict: Predictor,
+        noise: torch.Tensor,
+        *,
+        solver: str = "euler",
+        steps: int = 10,
+        return_trajectory: bool = False,
+    ):
         """Euler integration of the learned velocity from t=0 to t=1."""
-        x = noise
+        if solver != "euler":
+            raise ValueError(f"unknown solver {solver!r}; valid solvers: ['euler']")
+        times = torch.linspace(0.0, 1.0, steps + 1, device=noise.device, dtype=noise.dtype)
+        states = [noise]
         for i in range(steps):
-            t = torch.full((len(x),), i / steps, device=x.device, dtype=x.dtype)
-            x = x + predict(x, t) / steps
-        return x
+            t = times[i].expand(len(noise))
+            states.append(states[-1] + predict(states[-1], t) / steps)
+        if return_trajectory:
+            return states[-1], torch.stack(states), times
+        return states[-1]
 
 
 @hookimpl

@@ -1,0 +1,43 @@
+"""A tiny synthetic HAR dataset and a minimal benchmark budget."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tsfm.benchmarking import BenchmarkConfig, BenchmarkData
+
+N_SUBJECTS = 6
+CLASSES = ("rest", "walk", "run")
+
+
+def synthetic_har(n_per_class: int = 4, n_timepoints: int = 40, seed: int = 0) -> BenchmarkData:
+    """Three activities (sine frequencies) for six subjects, each with a subject offset."""
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0, 1, n_timepoints, dtype=np.float32)
+    X, y, groups = [], [], []
+    for subject in range(N_SUBJECTS):
+        offset = rng.normal(scale=0.3, size=(3, 1))
+        for freq, label in zip((1.0, 3.0, 6.0), CLASSES, strict=True):
+            for _ in range(n_per_class):
+                phase = rng.uniform(0, 2 * np.pi, size=(3, 1))
+                X.append(np.sin(2 * np.pi * freq * t + phase) + offset
+                         + 0.1 * rng.normal(size=(3, n_timepoints)))
+                y.append(label)
+                groups.append(f"s{subject}")
+    return BenchmarkData(name="synthetic", X=np.asarray(X, dtype=np.float32), y=np.array(y),
+                         groups=np.array(groups), info={"title": "synthetic sines"})
+
+
+@pytest.fixture
+def har_data() -> BenchmarkData:
+    """72 windows of shape (3, 40): 6 subjects x 3 activities x 4 windows."""
+    return synthetic_har()
+
+
+@pytest.fixture
+def tiny_config() -> BenchmarkConfig:
+    """One epoch everywhere, 3 outer folds, 2 inner folds, one seed."""
+    return BenchmarkConfig(model="tiny", patch_size=10, pretrain_epochs=1, finetune_epochs=1,
+                           batch_size=16, n_folds=3, inner_folds=2, seeds=(0,),
+                           probe_C=(0.1, 1.0), quick=True)

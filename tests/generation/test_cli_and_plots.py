@@ -1,0 +1,69 @@
+"""``tsfm generate`` and the plotting helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tsfm.cli import COMMANDS, main
+from tsfm.plotting import plot_feature_tsne, plot_generated_vs_real, plot_metric_vs_nfe
+
+
+def run_generate(argv: list[str]) -> int:
+    """Run ``tsfm <argv>`` through the real command line."""
+    assert "generate" in COMMANDS
+    return main(argv)
+
+
+def test_generate_writes_samples_and_a_plot(flowfm, tmp_path):
+    flowfm.save_pretrained(tmp_path / "model")
+    out, png = tmp_path / "samples.npy", tmp_path / "samples.png"
+    argv = ["generate", "--model", str(tmp_path / "model"), "-n", "6", "--out", str(out),
+            "--plot", str(png), "--solver", "euler", "--steps", "3"]
+    assert run_generate(argv) == 0
+    samples = np.load(out)
+    assert samples.shape == (6, flowfm.n_channels_, flowfm.n_timepoints_)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    run_generate(argv[:-4] + ["--out", str(tmp_path / "again.npy"), "--solver", "euler",
+                              "--steps", "3"])
+    np.testing.assert_array_equal(np.load(tmp_path / "again.npy"), samples)  # seed 0 default
+
+
+def test_generate_with_a_condition_and_guidance(flowfm, series, tmp_path):
+    flowfm.save_pretrained(tmp_path / "model")
+    np.save(tmp_path / "cond.npy", series[:4])
+    out = tmp_path / "s.npy"
+    run_generate(["generate", "--model", str(tmp_path / "model"), "-n", "4", "--out", str(out),
+                  "--condition", str(tmp_path / "cond.npy"), "--guidance-scale", "2",
+                  "--steps", "2", "--plot", str(tmp_path / "s.png")])
+    assert np.load(out).shape == (4, *series.shape[1:])
+    assert (tmp_path / "s.png").stat().st_size > 0
+
+
+def test_generate_reports_bad_input_without_a_traceback(flowfm, tmp_path):
+    flowfm.save_pretrained(tmp_path / "model")
+    with pytest.raises(SystemExit, match="n_samples must be a positive integer"):
+        run_generate(["generate", "--model", str(tmp_path / "model"), "-n", "0",
+                      "--out", str(tmp_path / "s.npy")])
+    with pytest.raises(SystemExit, match="is not a tsfm model directory|does not exist"):
+        run_generate(["generate", "--model", str(tmp_path / "nothing"), "-n", "2",
+                      "--out", str(tmp_path / "s.npy")])
+
+
+def test_generated_vs_real_plot_has_one_row_per_axis(series, tmp_path):
+    import matplotlib.image
+
+    path = plot_generated_vs_real(series, series[::-1], tmp_path / "cmp.png",
+                                  channel_names=["x", "y", "z"])
+    height, width = matplotlib.image.imread(path).shape[:2]
+    assert height > width / 2  # three stacked rows of two panels
+
+
+def test_metric_vs_nfe_and_tsne_plots_are_written(tmp_path):
+    rows = [{"method": "FlowFM euler", "nfe": n, "fid": 10 / n} for n in (1, 2, 4)]
+    rows.append({"method": "DiffFM DDPM", "nfe": 1000, "fid": 1.0})
+    assert plot_metric_vs_nfe(rows, tmp_path / "fid.png").stat().st_size > 0
+    rng = np.random.default_rng(0)
+    path = plot_feature_tsne(rng.normal(size=(30, 4)), rng.normal(size=(30, 4)),
+                             tmp_path / "tsne.png")
+    assert path.stat().st_size > 0

@@ -1,0 +1,242 @@
+"""FlowFMSignalGenerator: sampling, conditioning, guidance, NFE and bad input."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from tsfm import FlowFMSignalGenerator, FlowFMTransformer
+
+
+def generator_for(pretrainer, **params) -> FlowFMSignalGenerator:
+    return FlowFMSignalGenerator(pretrained=pretrainer, **params).fit()
+
+
+def test_unconditional_samples_have_the_data_shape(flowfm, series):
+    S = generator_for(flowfm).sample(5, random_state=0)
+    assert S.shape == (5, *series.shape[1:]) and S.dtype == np.float32
+
+
+def test_samples_are_in_the_data_units(flowfm):
+    """The trajectory starts at standard noise mapped through the data's normalisation."""
+    gen = generator_for(flowfm, solver="euler", steps=4)
+    S, trajectory = gen.sample(400, random_state=0, return_trajectory=True)
+    standardizer = flowfm.standardizer_
+    noise = (trajectory[0] - standardizer.mean[:, None]) / standardizer.scale[:, None]
+    assert abs(noise.mean()) < 0.02 and noise.std() == pytest.approx(1.0, abs=0.02)
+    np.testing.assert_allclose(trajectory[-1], S)
+
+
+def test_same_random_state_gives_the_same_samples(flowfm):
+    gen = generator_for(flowfm)
+    np.testing.assert_array_equal(gen.sample(3, random_state=7), gen.sample(3, random_state=7))
+    assert not np.allclose(gen.sample(3, random_state=7), gen.sample(3, random_state=8))
+
+
+def test_batching_does_not_change_the_samples(flowfm):
+    one_batch = generator_for(flowfm).sample(5, random_state=1)
+    many = generator_for(flowfm, sample_batch_size=2).sample(5, random_state=1)
+    np.testing.assert_allclose(one_batch, many, atol=1e-5)
+
+
+@pytest.mark.parametrize(("solver", "steps", "nfe"), [
+    ("euler", 4, 4), ("midpoint", 4, 8), ("rk4", 4, 16), ("midpoint", None, 20),
+])
+def test_nfe_counts_the_solver_evaluations(flowfm, solver, steps, nfe):
+    gen = generator_for(flowfm, solver=solver, steps=steps)
+    gen.sample(2, random_state=0)
+    assert gen.nfe_ == nfe
+
+
+def test_dopri5_reports_its_adaptive_nfe(flowfm):
+    gen = generator_for(flowfm, solver="dopri5", rtol=1e-3, atol=1e-3)
+    gen.sample(2, random_state=0)
+    assert gen.steps_ is None
+    assert gen.nfe_ >= 8 and (gen.nfe_ - 2) % 6 == 0  # dopri5: 2 to start, 6 per step
+
+
+def test_guidance_doubles_the_network_evaluations(flowfm, series):
+    gen = generator_for(flowfm, solver="euler", steps=3)
+    gen.sample(2, condition=series[:2], guidance_scale=2.0, random_state=0)
+    assert gen.nfe_ == 6
+
+
+def test_guidance_scale_one_is_plain_conditional_sampling(flowfm, series):
+    gen = generator_for(flowfm, solver="euler", steps=5)
+    conditional = gen.sample(4, condition=series[:4], random_state=3)
+    guided = gen.sample(4, condition=series[:4], guidance_scale=1.0, random_state=3)
+    np.testing.assert_allclose(guided, conditional, atol=1e-4)
+
+
+def test_guidance_scale_zero_is_unconditional_sampling(flowfm, series):
+    gen = generator_for(flowfm, solver="euler", steps=5)
+    unconditional = gen.sample(4, random_state=3)
+    guided = gen.sample(4, condition=series[:4], guidance_scale=0.0, random_state=3)
+    np.testing.assert_allclose(guided, unconditional, atol=1e-4)
+
+
+def test_guidance_extrapolates_linearly_in_w(flowfm, series):
+    """One Euler step from the same noise: x1 = x0 + v, and v is affine in w."""
+    gen = generator_for(flowfm, solver="euler", steps=1)
+    w0, w1, w3 = (
+        gen.sample(3, condition=series[:3], guidance_scale=w, random_state=0) for w in (0, 1, 3)
+    )
+    np.testing.assert_allclose(w3, w0 + 3 * (w1 - w0), rtol=1e-4, atol=1e-3)
+
+
+def test_condition_changes_the_samples(flowfm, series):
+    gen = generator_for(flowfm, solver="euler", steps=5)
+    a = gen.sample(2, condition=series[[0, 0]], random_state=0)
+    b = gen.sample(2, condition=series[[20, 20]], random_state=0)
+    assert not np.allclose(a, b)
+
+
+def test_a_single_condition_series_conditions_every_sample(flowfm, series):
+    gen = generator_for(flowfm, solver="euler", steps=5)
+    shared = gen.sample(3, condition=series[:1], random_state=0)
+    repeated = gen.sample(3, condition=np.repeat(series[:1], 3, axis=0), random_state=0)
+    np.testing.assert_allclose(shared, repeated, atol=1e-5)
+
+
+def test_trajectory_has_one_state_per_step(flowfm):
+    gen = generator_for(flowfm, solver="midpoint", steps=4)
+    S, trajectory = gen.sample(3, random_state=0, return_trajectory=True)
+    assert trajectory.shape == (5, *S.shape)
+    np.testing.assert_allclose(gen.trajectory_times_, [0, 0.25, 0.5, 0.75, 1.0])
+
+
+def test_the_model_stays_in_its_training_mode(flowfm):
+    module = flowfm.net_.module_
+    module.train()
+    generator_for(flowfm, solver="euler", steps=1).sample(1, random_state=0)
+    assert module.training
+    module.eval()
+
+
+# -- the diffusion twin ---------------------------------------------------------------
+def test_difffm_samples_with_ddim_by_default(difffm, series):
+    gen = generator_for(difffm)
+    S = gen.sample(3, random_state=0)
+    assert (gen.generator_name_, gen.solver_, gen.steps_) == ("diffusion", "ddim", 50)
+    assert gen.nfe_ == 50
+    assert S.shape == (3, *series.shape[1:])
+
+
+def test_difffm_ddpm_uses_all_1000_steps(difffm):
+    gen = generator_for(difffm, solver="ddpm")
+    gen.sample(1, random_state=0)
+    assert gen.nfe_ == 1000
+
+
+def test_difffm_supports_guidance(difffm, series):
+    gen = generator_for(difffm, solver="ddim", steps=4)
+    gen.sample(2, condition=series[:2], guidance_scale=2.0, random_state=0)
+    assert gen.nfe_ == 8
+
+
+def test_difffm_guidance_scale_one_is_plain_conditional_ddim(difffm, series):
+    gen = generator_for(difffm, solver="ddim", steps=5)
+    conditional = gen.sample(3, condition=series[:3], random_state=2)
+    guided = gen.sample(3, condition=series[:3], guidance_scale=1.0, random_state=2)
+    np.testing.assert_allclose(guided, conditional, rtol=1e-4, atol=1e-3)
+
+
+def test_difffm_trajectory_has_one_state_per_denoising_step(difffm):
+    gen = generator_for(difffm, solver="ddim", steps=4)
+    S, trajectory = gen.sample(2, random_state=0, return_trajectory=True)
+    assert trajectory.shape == (5, *S.shape)
+    np.testing.assert_allclose(gen.trajectory_times_, [0.0, 1 / 3, 2 / 3, 0.999, 1.0], atol=1e-3)
+
+
+def test_difffm_encoder_works_with_the_transformer(difffm, series):
+    Z = FlowFMTransformer(pretrained=difffm).fit(series).transform(series)
+    assert Z.shape == (len(series), difffm.net_.module_.encoder.out_features)
+
+
+def test_a_saved_difffm_loads_and_samples(difffm, tmp_path):
+    difffm.save_pretrained(tmp_path / "difffm")
+    gen = FlowFMSignalGenerator(pretrained=tmp_path / "difffm", solver="ddim", steps=5).fit()
+    np.testing.assert_allclose(
+        gen.sample(2, random_state=0), generator_for(difffm, solver="ddim", steps=5).sample(
+            2, random_state=0
+        ), atol=1e-5,
+    )
+
+
+# -- estimator contract ---------------------------------------------------------------
+def test_fit_pretrains_when_no_model_is_given(series):
+    gen = FlowFMSignalGenerator(
+        model="tiny", encoder={"patch_size": 8}, velocity={"patch_size": 8}, max_epochs=1,
+        random_state=0,
+    ).fit(series)
+    assert gen.pretrainer_.history_[-1, "epoch"] == 1
+    assert gen.sample(2, random_state=0).shape == (2, *series.shape[1:])
+
+
+def test_clone_keeps_the_parameters():
+    gen = FlowFMSignalGenerator(solver="rk4", steps=3, encoder={"depth": 1})
+    assert clone(gen).get_params() == gen.get_params()
+    assert gen.get_params()["encoder__depth"] == 1
+
+
+# -- bad input ------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [0, -3, 2.5, True])
+def test_rejects_a_non_positive_number_of_samples(flowfm, n):
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        generator_for(flowfm).sample(n)
+
+
+def test_rejects_a_condition_with_the_wrong_channel_count(flowfm, series):
+    with pytest.raises(ValueError, match="condition has 2 channels but the pretrained model"):
+        generator_for(flowfm).sample(2, condition=series[:2, :2])
+
+
+def test_rejects_a_condition_with_the_wrong_number_of_series(flowfm, series):
+    with pytest.raises(ValueError, match="condition has 3 series but n_samples=2"):
+        generator_for(flowfm).sample(2, condition=series[:3])
+
+
+def test_rejects_a_condition_with_the_wrong_dimensions(flowfm, series):
+    with pytest.raises(ValueError, match="condition must have 3 dimensions"):
+        generator_for(flowfm).sample(2, condition=series[:2, :, :, None])
+
+
+def test_guidance_without_dgs_says_the_model_has_no_null_condition(flowfm_without_dgs, series):
+    gen = generator_for(flowfm_without_dgs)
+    with pytest.raises(ValueError, match="trained without DGS masking"):
+        gen.sample(2, condition=series[:2], guidance_scale=2.0)
+
+
+def test_unconditional_sampling_without_dgs_asks_for_a_condition(flowfm_without_dgs, series):
+    gen = generator_for(flowfm_without_dgs, solver="euler", steps=2)
+    with pytest.raises(ValueError, match="pass condition="):
+        gen.sample(2)
+    assert gen.sample(2, condition=series[:2]).shape == (2, *series.shape[1:])
+
+
+def test_guidance_needs_a_condition(flowfm):
+    with pytest.raises(ValueError, match="guidance_scale needs a condition"):
+        generator_for(flowfm).sample(2, guidance_scale=2.0)
+
+
+@pytest.mark.parametrize(("pretrainer", "valid"), [
+    ("flowfm", "['euler', 'midpoint', 'rk4', 'dopri5']"), ("difffm", "['ddpm', 'ddim']"),
+])
+def test_unknown_solver_lists_the_valid_ones(request, pretrainer, valid):
+    model = request.getfixturevalue(pretrainer)
+    with pytest.raises(ValueError, match=re.escape(f"valid solvers: {valid}")):
+        FlowFMSignalGenerator(pretrained=model, solver="heun").fit()
+
+
+def test_sampling_before_fit_raises_not_fitted():
+    with pytest.raises(NotFittedError):
+        FlowFMSignalGenerator().sample(2)
+
+
+def test_fit_without_data_or_model_explains_what_is_missing():
+    with pytest.raises(ValueError, match="fit needs X to pretrain a model"):
+        FlowFMSignalGenerator().fit()

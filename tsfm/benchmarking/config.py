@@ -1,0 +1,70 @@
+"""Budgets and fixed hyperparameters of a benchmark run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BenchmarkConfig:
+    """Everything that fixes a benchmark run except the data and the method list.
+
+    Parameters
+    ----------
+    model : {"tiny", "small", "base"}
+        Size preset of every FlowFM/DiffFM encoder (and of ``scratch``).
+    patch_size : int or None
+        Patch size of encoder and velocity network; None keeps the preset's.
+    pretrain_epochs : int
+        Pretraining epochs of each FlowFM/DiffFM encoder.
+    finetune_epochs : int
+        Supervised epochs of ``*-finetune`` and ``scratch`` (same budget for both).
+    batch_size : int
+    pretrain_lr, finetune_lr : float
+        AdamW learning rates (fixed a priori, never chosen on a test fold).
+    n_folds : int
+        Outer subject-wise ``GroupKFold`` folds.
+    seeds : tuple of int
+        Each seed repeats every fold (pretraining, fine-tuning, probes, baselines).
+    inner_folds : int
+        ``GroupKFold`` folds of the nested ``GridSearchCV`` over training subjects.
+    probe_C : tuple of float
+        Grid of the logistic-regression probes' inverse regularisation.
+    device : str
+    quick : bool
+        Whether this is the ``--quick`` budget (reported in the summary).
+    """
+
+    model: str = "small"
+    patch_size: int | None = None
+    pretrain_epochs: int = 100
+    finetune_epochs: int = 30
+    batch_size: int = 64
+    pretrain_lr: float = 1e-3
+    finetune_lr: float = 1e-3
+    n_folds: int = 5
+    seeds: tuple[int, ...] = (0, 1, 2)
+    inner_folds: int = 3
+    probe_C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
+    device: str = "cpu"
+    quick: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def quick_budget(cls, **overrides: Any) -> BenchmarkConfig:
+        """The ``--quick`` budget: tiny preset, few epochs, 3 folds, 1 seed.
+
+        Sized so that one dataset of about 1,000 windows and all methods finish in about
+        20 minutes on 2 CPU cores with one torch thread.
+        """
+        base = cls(model="tiny", pretrain_epochs=30, finetune_epochs=15, n_folds=3,
+                   seeds=(0,), quick=True)
+        return replace(base, **overrides)
+
+    def architecture(self) -> dict[str, int] | None:
+        """Encoder/velocity overrides (``{"patch_size": p}``) or None."""
+        return None if self.patch_size is None else {"patch_size": int(self.patch_size)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,222 @@
+"""The benchmark's methods, each an ordinary scikit-learn estimator or pipeline.
+
+Probes and baselines with hyperparameters are wrapped in ``GridSearchCV`` whose
+splitter is built over the training subjects of the outer fold only; the deep
+classifiers (``*-finetune``, ``scratch``) use fixed budgets from
+:class:`~tsfm.benchmarking.config.BenchmarkConfig`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from tsfm.benchmarking.baselines import SktimeAdapter, StatisticalFeatures
+from tsfm.benchmarking.config import BenchmarkConfig
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """Which pretrained encoder a method needs.
+
+    Attributes
+    ----------
+    generator : {"flow_matching", "diffusion"}
+    mask_prob : float
+        DGS masking probability of pretraining.
+    trained : bool
+        False for the untrained (randomly initialised) encoder of ``random-probe``.
+    """
+
+    generator: str
+    mask_prob: float
+    trained: bool = True
+
+    @property
+    def key(self) -> str:
+        """A short name, also the encoder's directory name (``flowfm-mask0.5``)."""
+        if not self.trained:
+            return "random"
+        family = "flowfm" if self.generator == "flow_matching" else "difffm"
+        return f"{family}-mask{self.mask_prob:g}"
+
+
+@dataclass(frozen=True)
+class Method:
+    """One row of the results table.
+
+    Attributes
+    ----------
+    name : str
+    kind : {"probe", "finetune", "scratch", "minirocket", "features-rf"}
+    encoder : EncoderSpec or None
+        The pretrained encoder it starts from, if any.
+    group : str
+        Section of the summary table ("transfer", "fine-tuning", "baseline", "dgs").
+    description : str
+    """
+
+    name: str
+    kind: str
+    encoder: EncoderSpec | None
+    group: str
+    description: str
+
+
+def _flow(mask_prob: float) -> EncoderSpec:
+    return EncoderSpec("flow_matching", mask_prob)
+
+
+DIFFUSION = EncoderSpec("diffusion", 0.5)
+RANDOM = EncoderSpec("flow_matching", 0.5, trained=False)
+
+_CORE = [
+    Method("flowfm-probe", "probe", _flow(0.5), "transfer",
+           "frozen FlowFM encoder (DGS 0.5) + StandardScaler + LogisticRegression"),
+    Method("difffm-probe", "probe", DIFFUSION, "transfer",
+           "frozen DiffFM encoder (DGS 0.5) + StandardScaler + LogisticRegression"),
+    Method("random-probe", "probe", RANDOM, "transfer",
+           "untrained encoder of the same architecture + the same probe (sanity floor)"),
+    Method("flowfm-finetune", "finetune", _flow(0.5), "fine-tuning",
+           "FlowFMClassifier from the FlowFM encoder, all weights trained"),
+    Method("difffm-finetune", "finetune", DIFFUSION, "fine-tuning",
+           "FlowFMClassifier from the DiffFM encoder, all weights trained"),
+    Method("scratch", "scratch", None, "fine-tuning",
+           "same encoder + linear head, randomly initialised, trained supervised"),
+    Method("minirocket", "minirocket", None, "baseline",
+           "sktime MiniRocketMultivariate + StandardScaler + RidgeClassifier"),
+    Method("features-rf", "features-rf", None, "baseline",
+           "hand-crafted statistical features + RandomForestClassifier"),
+]
+_DGS = [
+    Method(f"flowfm-{kind}-mask{p:g}", kind, _flow(p), "dgs",
+           f"flowfm-{kind} with DGS mask_prob={p:g} in pretraining")
+    for kind in ("probe", "finetune") for p in (0.0, 0.25, 0.75)
+]
+
+#: every method by name, in table order
+METHODS: dict[str, Method] = {m.name: m for m in [*_CORE, *_DGS]}
+
+#: names accepted by ``--methods`` besides method names
+ALIASES: dict[str, list[str]] = {
+    "all": list(METHODS),
+    "core": [m.name for m in _CORE],
+    "dgs": ["flowfm-probe", "flowfm-finetune", *[m.name for m in _DGS]],
+}
+
+
+def resolve_methods(names: str | list[str] | None) -> list[Method]:
+    """Methods from a comma-separated list or list of names and aliases.
+
+    Parameters
+    ----------
+    names : str, list of str or None
+        Method names or aliases (``all``, ``core``, ``dgs``); None means ``all``.
+
+    Returns
+    -------
+    list of Method
+        Without duplicates, in table order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid names and aliases.
+    """
+    if names is None:
+        names = ["all"]
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    if not names:
+        raise ValueError("no method given; valid methods: " + ", ".join(METHODS))
+    chosen: set[str] = set()
+    for name in names:
+        if name in ALIASES:
+            chosen.update(ALIASES[name])
+        elif name in METHODS:
+            chosen.add(name)
+        else:
+            raise ValueError(f"unknown method {name!r}; valid methods: {', '.join(METHODS)}; "
+                             f"aliases: {', '.join(ALIASES)}")
+    return [m for name, m in METHODS.items() if name in chosen]
+
+
+def _search(pipeline: Pipeline, grid: dict, cv) -> GridSearchCV:
+    return GridSearchCV(pipeline, grid, cv=cv, scoring="f1_macro", n_jobs=1, refit=True)
+
+
+def _minirocket(seed: int):
+    try:
+        from sktime.transformations.panel.rocket import MiniRocketMultivariate
+
+        return MiniRocketMultivariate(random_state=seed)
+    except ModuleNotFoundError as exc:  # numba is a soft dependency of sktime
+        raise ModuleNotFoundError(
+            f"the minirocket method needs sktime's MiniRocketMultivariate, which failed to "
+            f"import: {exc}. Install numba (`pip install numba`) or leave minirocket out "
+            "of --methods"
+        ) from None
+
+
+def build_estimator(method: Method, config: BenchmarkConfig, *, seed: int,
+                    encoder_dir: str | Path | None, cv, memory=None):
+    """A fresh, unfitted estimator for ``method``.
+
+    Parameters
+    ----------
+    method : Method
+    config : BenchmarkConfig
+    seed : int
+        ``random_state`` of every random part.
+    encoder_dir : str, Path or None
+        Directory of the pretrained encoder (``save_pretrained``), for methods that need one.
+    cv : splitter
+        Inner splitter of the nested ``GridSearchCV`` (built over training subjects).
+    memory : joblib.Memory or str, optional
+        Cache of fitted pipeline transformers during the search.
+
+    Returns
+    -------
+    estimator
+        ``GridSearchCV`` for probes and the non-deep baselines, ``FlowFMClassifier`` for
+        fine-tuning and ``scratch``. Fit it with ``fit(X, y)`` (plus ``groups=`` for a search).
+    """
+    from tsfm import FlowFMClassifier, FlowFMTransformer
+
+    if method.encoder is not None and encoder_dir is None:
+        raise ValueError(f"method {method.name!r} needs a pretrained encoder directory")
+    if method.kind == "probe":
+        pipeline = Pipeline([
+            ("embed", FlowFMTransformer(pretrained=str(encoder_dir), device=config.device)),
+            ("scale", StandardScaler()),
+            ("clf", LogisticRegression(max_iter=2000)),
+        ], memory=memory)
+        return _search(pipeline, {"clf__C": list(config.probe_C)}, cv)
+    deep = {"max_epochs": config.finetune_epochs, "batch_size": config.batch_size,
+            "lr": config.finetune_lr, "device": config.device, "random_state": seed}
+    if method.kind == "finetune":
+        return FlowFMClassifier(pretrained=str(encoder_dir), **deep)
+    if method.kind == "scratch":
+        return FlowFMClassifier(pretrained=None, model=config.model,
+                                encoder=config.architecture(), **deep)
+    if method.kind == "minirocket":
+        pipeline = Pipeline([
+            ("minirocket", SktimeAdapter(_minirocket(seed))),
+            ("scale", StandardScaler()),
+            ("clf", RidgeClassifier()),
+        ], memory=memory)
+        return _search(pipeline, {"clf__alpha": list(np.logspace(-1, 5, 7))}, cv)
+    if method.kind == "features-rf":
+        pipeline = Pipeline([
+            ("features", StatisticalFeatures()),
+            ("rf", RandomForestClassifier(n_estimators=200, random_state=seed, n_jobs=1)),
+        ], memory=memory)
+        return _search(pipeline, {"rf__min_samples_leaf": [1, 5]}, cv)
+    raise ValueError(f"unknown method kind {method.kind!r}")

@@ -1,0 +1,49 @@
+"""Public wearable and time-series datasets, from their published files to model-ready windows.
+
+>>> from tsfm.datasets import load_dataset, list_datasets
+>>> ds = load_dataset("adl", data_dir="HMP_Dataset", rate=30, window_seconds=10)  # doctest: +SKIP
+>>> ds.X.shape, ds.classes_, ds.groups  # doctest: +SKIP
+
+Every adapter is a plugin (``tsfm_register_dataset_adapters`` hook); the built-in ones
+live in ``tsfm_builtins.datasets``. Preprocessing (unit conversion to g, gap filling,
+anti-aliased resampling, windowing) is shared by all adapters.
+"""
+
+from tsfm.datasets.adapter import DatasetAdapter, DownloadSource
+from tsfm.datasets.errors import DatasetDownloadError, DatasetNotFoundError, WindowTooLongError
+from tsfm.datasets.loading import (
+    DATA_ENV_VAR,
+    WindowStream,
+    get_adapter,
+    list_datasets,
+    load_dataset,
+    stream_windows,
+)
+from tsfm.datasets.recording import LabelInterval, Recording
+from tsfm.datasets.shards import ShardDataset, channel_stats, write_shards
+from tsfm.datasets.splits import train_test_split_subjects
+from tsfm.datasets.windowed_dataset import WindowedDataset
+from tsfm.datasets.windowing import WindowBatch, WindowSpec
+
+__all__ = [
+    "DATA_ENV_VAR",
+    "DatasetAdapter",
+    "DatasetDownloadError",
+    "DatasetNotFoundError",
+    "DownloadSource",
+    "LabelInterval",
+    "Recording",
+    "ShardDataset",
+    "WindowBatch",
+    "WindowSpec",
+    "WindowStream",
+    "WindowTooLongError",
+    "WindowedDataset",
+    "channel_stats",
+    "get_adapter",
+    "list_datasets",
+    "load_dataset",
+    "stream_windows",
+    "train_test_split_subjects",
+    "write_shards",
+]
