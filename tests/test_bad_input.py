@@ -203,3 +203,13 @@ def test_newer_format_version(saved):
     (saved / "config.json").write_text(json.dumps(config))
     with pytest.raises(CheckpointError, match="newer tsfm.*upgrade"):
         FlowFMPretrainer.from_pretrained(saved)
+
+
+def test_shard_directory_where_labelled_arrays_are_needed(tmp_path):
+    with pytest.raises(TypeError, match="streamed only when pretraining"):
+        FlowFMClassifier(**TINY).fit(str(tmp_path), [0, 1])
+
+
+def test_missing_shard_directory_names_the_prepare_command(tmp_path):
+    with pytest.raises(FileNotFoundError, match="tsfm prepare"):
+        FlowFMPretrainer(**TINY).fit(str(tmp_path / "no-shards"))

@@ -6,9 +6,12 @@ format and every kind of bad input is handled in one place.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from torch.utils.data import Dataset
 
 SUPPORTED_FORMATS = (
     "numpy array of shape (n_series, n_channels, n_timepoints)",
@@ -94,6 +97,13 @@ def check_panel(X, *, name: str = "X") -> np.ndarray:
     TypeError
         On sparse matrices and non-numeric data.
     """
+    if isinstance(X, str | os.PathLike | Dataset):
+        raise TypeError(
+            f"{name} is a {type(X).__name__}, but an in-memory panel is needed here. Shard "
+            "directories and torch Datasets are streamed only when pretraining "
+            "(FlowFMPretrainer.fit, or FlowFMTransformer.fit without a pretrained model); "
+            "load the windows as an array, e.g. with tsfm.datasets.load_dataset"
+        )
     if sparse.issparse(X):
         raise TypeError(
             f"{name} is a sparse matrix, but sparse input is not supported; pass a dense "

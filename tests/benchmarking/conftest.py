@@ -29,6 +29,12 @@ def synthetic_har(n_per_class: int = 4, n_timepoints: int = 40, seed: int = 0) -
                          groups=np.array(groups), info={"title": "synthetic sines"})
 
 
+@pytest.fixture(scope="session")
+def make_har():
+    """The :func:`synthetic_har` factory, for fixtures of wider scope."""
+    return synthetic_har
+
+
 @pytest.fixture
 def har_data() -> BenchmarkData:
     """72 windows of shape (3, 40): 6 subjects x 3 activities x 4 windows."""

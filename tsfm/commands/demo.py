@@ -39,7 +39,8 @@ def add_parser(subparsers) -> None:
                         help="directory holding the dataset's original files")
     parser.add_argument("--model", default="small", help="size preset: tiny, small, base")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="pretraining epochs (default: a budget of about 2 minutes)")
+                        help="pretraining epochs (default: about 2000 optimisation steps, "
+                             "between 10 and 150 epochs)")
     parser.add_argument("--patch-size", type=int, default=None,
                         help="patch size of encoder and velocity network (default: preset)")
     parser.add_argument("--out", default="tsfm-demo",
@@ -61,6 +62,12 @@ def load_demo_data(dataset: str, data_dir: str | None):
 
     ds = load_dataset(dataset, data_dir=data_dir)
     return (*train_test_split_subjects(ds), ds.info.get("name", dataset))
+
+
+def default_epochs(n_series: int, batch_size: int, steps: int = 2000) -> int:
+    """Epochs for about ``steps`` optimisation steps, clipped to [10, 150]."""
+    batches = -(-n_series // batch_size)
+    return int(min(150, max(10, round(steps / batches))))
 
 
 def _plot_generated(pre, X_real, out: Path, *, seed: int) -> None:
@@ -91,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         "model": args.model, "encoder": arch, "velocity": arch, "device": args.device,
         "random_state": args.seed, "batch_size": 16,
     }
-    epochs = args.epochs if args.epochs is not None else 150
+    epochs = args.epochs if args.epochs is not None else default_epochs(len(X_train), 16)
     start = time.perf_counter()
     pre = FlowFMPretrainer(max_epochs=epochs, verbose=1, **params).fit(X_train)
     seconds = time.perf_counter() - start
