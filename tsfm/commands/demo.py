@@ -24,6 +24,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 DEFAULT_DATASET = "basic_motions"
+#: the settings of benchmarks/uea_probe.py, fixed in advance (tiny preset, 10 patches
+#: per series, batch 32, AdamW lr 1e-3)
+BATCH_SIZE = 32
 
 
 def add_parser(subparsers) -> None:
@@ -37,12 +40,13 @@ def add_parser(subparsers) -> None:
                         help="dataset adapter name (default: the embedded BasicMotions)")
     parser.add_argument("--data-dir", default=None,
                         help="directory holding the dataset's original files")
-    parser.add_argument("--model", default="small", help="size preset: tiny, small, base")
+    parser.add_argument("--model", default="tiny", help="size preset: tiny, small, base")
     parser.add_argument("--epochs", type=int, default=None,
                         help="pretraining epochs (default: about 2000 optimisation steps, "
-                             "between 10 and 150 epochs)")
+                             "between 10 and 100 epochs)")
     parser.add_argument("--patch-size", type=int, default=None,
-                        help="patch size of encoder and velocity network (default: preset)")
+                        help="patch size of encoder and velocity network (default: "
+                             "round(T / 10), i.e. 10 patches per series)")
     parser.add_argument("--out", default="tsfm-demo",
                         help="where to save the model and the plot of generated signals")
     parser.add_argument("--seed", type=int, default=0)
@@ -64,10 +68,10 @@ def load_demo_data(dataset: str, data_dir: str | None):
     return (*train_test_split_subjects(ds), ds.info.get("name", dataset))
 
 
-def default_epochs(n_series: int, batch_size: int, steps: int = 2000) -> int:
-    """Epochs for about ``steps`` optimisation steps, clipped to [10, 150]."""
+def default_epochs(n_series: int, batch_size: int = 32, steps: int = 2000) -> int:
+    """Epochs for about ``steps`` optimisation steps, clipped to [10, 100]."""
     batches = -(-n_series // batch_size)
-    return int(min(150, max(10, round(steps / batches))))
+    return int(min(100, max(10, round(steps / batches))))
 
 
 def _plot_generated(pre, X_real, out: Path, *, seed: int) -> None:
@@ -92,13 +96,13 @@ def run(args: argparse.Namespace) -> int:
 
     X_train, y_train, X_test, y_test, description = load_demo_data(args.dataset, args.data_dir)
     print(f"dataset: {description}")
-    print(f"  train {X_train.shape}, test {X_test.shape}, classes {sorted(set(y_train))}")
-    arch = {"patch_size": args.patch_size} if args.patch_size else None
+    print(f"  train {X_train.shape}, test {X_test.shape}, classes {sorted(str(c) for c in set(y_train))}")
+    arch = {"patch_size": args.patch_size or max(1, round(X_train.shape[2] / 10))}
     params = {
         "model": args.model, "encoder": arch, "velocity": arch, "device": args.device,
-        "random_state": args.seed, "batch_size": 16,
+        "random_state": args.seed, "batch_size": BATCH_SIZE,
     }
-    epochs = args.epochs if args.epochs is not None else default_epochs(len(X_train), 16)
+    epochs = args.epochs if args.epochs is not None else default_epochs(len(X_train))
     start = time.perf_counter()
     pre = FlowFMPretrainer(max_epochs=epochs, verbose=1, **params).fit(X_train)
     seconds = time.perf_counter() - start
