@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
     X_train, y_train, X_test, y_test, description = load_demo_data(args.dataset, args.data_dir)
     print(f"dataset: {description}")
-    print(f"  train {X_train.shape}, test {X_test.shape}, classes {sorted(str(c) for c in set(y_train))}")
+    classes = sorted(str(c) for c in set(y_train))
+    print(f"  train {X_train.shape}, test {X_test.shape}, classes {classes}")
     arch = {"patch_size": args.patch_size or max(1, round(X_train.shape[2] / 10))}
     params = {
         "model": args.model, "encoder": arch, "velocity": arch, "device": args.device,
