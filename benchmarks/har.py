@@ -39,6 +39,7 @@ import torch
 from tsfm.benchmarking import (
     BenchmarkConfig,
     load_benchmark_data,
+    make_folds,
     resolve_methods,
     run_benchmark,
     write_report,
@@ -85,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
     methods = resolve_methods(args.methods)
     data = load_benchmark_data(args.dataset, args.data_dir)
+    if not args.seeds:
+        config = config.adapted_to(len(make_folds(data, config.n_folds)))
     out = Path(args.out or f"bench-out/{args.dataset.replace(':', '_')}")
     result = run_benchmark(data, methods, config, out)
     command = "python " + " ".join(shlex.quote(a) for a in sys.argv)

@@ -36,3 +36,5 @@ def test_quick_run_on_the_bundled_archive_split_writes_the_outputs(tmp_path):
     assert set(rows["n_train_windows"]) == {40} and set(rows["n_test_windows"]) == {40}
     summary = (out / "summary.md").read_text()
     assert "archive's fixed TRAIN/TEST split" in summary and "**quick**" in summary
+    assert "archive TRAIN/TEST (no subject ids)" in summary
+    assert rows["n_train_subjects"].isna().all()

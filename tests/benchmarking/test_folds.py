@@ -51,3 +51,13 @@ def test_inner_search_without_subject_ids_is_stratified(har_data):
 def test_mismatched_lengths_are_rejected(har_data):
     with pytest.raises(ValueError, match="same length"):
         BenchmarkData(name="bad", X=har_data.X, y=har_data.y[:-1], groups=har_data.groups)
+
+
+def test_quick_budget_uses_three_seeds_on_a_single_archive_fold():
+    from tsfm.benchmarking import BenchmarkConfig
+
+    quick = BenchmarkConfig.quick_budget()
+    assert quick.seeds == (0,) and quick.model == "tiny" and quick.n_folds == 3
+    assert quick.adapted_to(1).seeds == (0, 1, 2)
+    assert quick.adapted_to(3).seeds == (0,)
+    assert BenchmarkConfig(seeds=(7,)).adapted_to(1).seeds == (7,)  # full budget unchanged

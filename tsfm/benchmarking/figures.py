@@ -13,6 +13,9 @@ import pandas as pd  # noqa: E402
 from sklearn.manifold import TSNE  # noqa: E402
 from sklearn.metrics import confusion_matrix  # noqa: E402
 
+#: bar colour of each summary section
+GROUP_COLOURS = {"transfer": "tab:blue", "fine-tuning": "tab:orange", "baseline": "tab:green",
+                 "dgs": "tab:gray"}
 #: at most this many test windows are drawn in the t-SNE figure
 MAX_TSNE_POINTS = 800
 
@@ -55,13 +58,18 @@ def plot_macro_f1(summary: pd.DataFrame, path: Path) -> Path:
 
     Parameters
     ----------
-    summary : DataFrame indexed by method with ``f1_mean`` and ``f1_sd``
+    summary : DataFrame indexed by method with ``f1_mean``, ``f1_sd`` and ``group``
     path : Path
     """
     fig, ax = plt.subplots(figsize=(max(6.0, 0.55 * len(summary) + 2), 4.5))
     positions = np.arange(len(summary))
+    colours = [GROUP_COLOURS.get(g, "tab:blue") for g in summary["group"]]
     ax.bar(positions, summary["f1_mean"], yerr=summary["f1_sd"].fillna(0), capsize=4,
-           color="tab:blue", alpha=0.8)
+           color=colours, alpha=0.85)
+    for group, colour in GROUP_COLOURS.items():
+        if group in set(summary["group"]):
+            ax.bar([0], [0], color=colour, label=group)
+    ax.legend(fontsize=8, loc="lower right")
     ax.set_xticks(positions, summary.index, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("macro-F1 (mean ± SD over folds × seeds)")
     ax.set_ylim(0, 1)

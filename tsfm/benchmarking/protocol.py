@@ -18,6 +18,7 @@ from tsfm.benchmarking.config import BenchmarkConfig
 from tsfm.benchmarking.data import BenchmarkData, inner_cv, make_folds
 from tsfm.benchmarking.methods import Method, build_estimator
 from tsfm.benchmarking.pretraining import PretrainedEncoder, pretrain_encoder
+from tsfm.datasets.adapter import natural_key
 
 #: the honest default: pretraining sees only the outer fold's training windows
 PRETRAINING_SOURCE = "training folds' windows (labels unused); never the test fold"
@@ -63,12 +64,11 @@ def _fit(estimator, X, y, groups):
     return estimator.fit(X, y)
 
 
-def _budget(method: Method, estimator, config: BenchmarkConfig) -> dict:
+def _budget(estimator) -> dict:
+    """Supervised epochs actually run, and the search's choice (or "fixed")."""
     if isinstance(estimator, GridSearchCV):
-        return {"finetune_epochs": 0,
-                "best_params": repr(estimator.best_params_)}
-    epochs = len(estimator.history_) if hasattr(estimator, "history_") else 0
-    return {"finetune_epochs": epochs, "best_params": "fixed (no search)"}
+        return {"finetune_epochs": 0, "best_params": repr(estimator.best_params_)}
+    return {"finetune_epochs": len(estimator.history_), "best_params": "fixed (no search)"}
 
 
 def run_benchmark(
@@ -142,16 +142,19 @@ def run_benchmark(
                     "seed": seed, "fold": fold,
                     "accuracy": accuracy_score(y_true, y_pred),
                     "macro_f1": f1_score(y_true, y_pred, average="macro"),
-                    "n_train_subjects": len(set(data.groups[train])),
-                    "n_test_subjects": len(set(data.groups[test])),
+                    "n_train_subjects": len(set(data.groups[train])) if data.has_subjects
+                    else None,
+                    "n_test_subjects": len(set(data.groups[test])) if data.has_subjects
+                    else None,
                     "n_train_windows": len(train), "n_test_windows": len(test),
-                    "test_subjects": " ".join(sorted(set(data.groups[test]))),
+                    "test_subjects": " ".join(sorted(set(data.groups[test]), key=natural_key))
+                    if data.has_subjects else "archive TEST split",
                     "encoder": "" if method.encoder is None else method.encoder.key,
                     "pretrain_epochs": 0 if encoder is None else encoder.epochs,
                     "pretrain_seconds": 0.0 if encoder is None else encoder.seconds,
                     "pretrain_windows": 0 if encoder is None else encoder.n_windows,
                     "pretraining_source": "" if encoder is None else PRETRAINING_SOURCE,
-                    **_budget(method, estimator, config),
+                    **_budget(estimator),
                     "fit_seconds": fit_seconds, "predict_seconds": predict_seconds,
                     "model": config.model if method.kind != "minirocket" and
                     method.kind != "features-rf" else "",

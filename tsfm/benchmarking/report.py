@@ -99,9 +99,14 @@ def dgs_table(summary: pd.DataFrame) -> str | None:
     return "\n".join(lines)
 
 
-def fold_table(rows: pd.DataFrame) -> str:
+def fold_table(rows: pd.DataFrame, has_subjects: bool = True) -> str:
     """Subjects and windows of each outer fold."""
     folds = rows.drop_duplicates("fold").sort_values("fold")
+    if not has_subjects:
+        lines = ["| fold | train windows | test windows | split |", "|---|---|---|---|"]
+        lines += [f"| {r.fold} | {r.n_train_windows} | {r.n_test_windows} | archive TRAIN/TEST "
+                  "(no subject ids) |" for _, r in folds.iterrows()]
+        return "\n".join(lines)
     lines = ["| fold | train subjects | test subjects | train windows | test windows "
              "| test subject ids |", "|---|---|---|---|---|---|"]
     for _, r in folds.iterrows():
@@ -123,12 +128,12 @@ def machine() -> dict[str, str]:
     except (OSError, subprocess.SubprocessError):
         commit, dirty = "", ""
     return {
-        "commit": (commit or "unknown") + (" (with uncommitted changes)" if dirty else ""),
-        "platform": platform.platform(),
+        "Commit": (commit or "unknown") + (" (with uncommitted changes)" if dirty else ""),
+        "Platform": platform.platform(),
         "CPUs": f"{os.cpu_count()} ({len(os.sched_getaffinity(0))} usable by this process)"
         if hasattr(os, "sched_getaffinity") else str(os.cpu_count()),
-        "torch": f"{torch.__version__}, {torch.get_num_threads()} thread(s)",
-        "python": platform.python_version(),
+        "Torch": f"{torch.__version__}, {torch.get_num_threads()} thread(s)",
+        "Python": platform.python_version(),
     }
 
 
@@ -190,7 +195,7 @@ def write_report(result: BenchmarkResult, out_dir: str | Path, *, command: str =
         f"# HAR benchmark: {d.name}",
         "",
         f"- Command: `{command or 'run_benchmark(...) from Python'}`",
-        *(f"- {k.replace('_', ' ').capitalize()}: {v}" for k, v in machine().items()),
+        *(f"- {k}: {v}" for k, v in machine().items()),
         f"- Date (UTC): {time.strftime('%Y-%m-%d %H:%M', time.gmtime())}",
         f"- Wall time of the run: {result.seconds / 60:.1f} min",
         "",
@@ -222,7 +227,7 @@ def write_report(result: BenchmarkResult, out_dir: str | Path, *, command: str =
         *(f"| {t.target} | {t.status.upper() if t.status != 'met' else 'met'} | {t.detail} |"
           for t in targets),
         "",
-        "## Folds", "", fold_table(result.rows), "",
+        "## Folds", "", fold_table(result.rows, d.has_subjects), "",
         "## Methods", "",
         *(f"- `{m.name}`: {m.description}" for m in result.methods),
         "",

@@ -32,8 +32,9 @@ def _compare(summary: pd.DataFrame, target: str, left: str, right: str,
     met = a > b + margin if strict else a >= b + margin
     sd = max(summary.loc[left, "f1_sd"], summary.loc[right, "f1_sd"])
     noise = " (difference smaller than the SD over runs)" if abs(a - b) < sd else ""
+    diff = f"{a - b:+.4f}" if abs(a - b) >= 5e-5 else f"{a - b:+.1e}"
     return TargetCheck(target, "met" if met else "missed",
-                       f"{left} {a:.4f} vs {right} {b:.4f}: {a - b:+.4f}{noise}")
+                       f"{left} {a:.4f} vs {right} {b:.4f}: {diff}{noise}")
 
 
 def check_targets(summary: pd.DataFrame) -> list[TargetCheck]:
