@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import platform
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,30 +11,20 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from tsfm.benchmarking.report import machine as benchmark_machine
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
 
 def machine() -> dict[str, str]:
-    """Platform, CPU count, torch and Python versions, git commit and the command line."""
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-        capture_output=True, text=True,
-    ).stdout.strip()
+    """The HAR suite's machine record (commit, platform, CPUs, torch, Python) plus the
+    GPU, the command line and the date."""
     return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": str(os.cpu_count()),
-        "torch": torch.__version__,
-        "torch_threads": str(torch.get_num_threads()),
-        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none",
-        "python": platform.python_version(),
-        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
-        "command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
-        "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        **benchmark_machine(),
+        "CUDA": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none",
+        "Command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
+        "Date (UTC)": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
     }
 
 

@@ -175,7 +175,7 @@ def main() -> None:
         records, info = saved["rows"], saved["machine"]
         args.epochs = max(r["epoch"] for r in records)
         args.eval_every = records[0]["epoch"]
-        info["summarised_by"] = machine()["command"]
+        info["summarised_by"] = machine()["Command"]
     else:
         extractor = load_or_train_extractor(split)
         print(f"HAPT: {split['X_train'].shape} train windows, {split['X_test'].shape} held-out;"

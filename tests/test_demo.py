@@ -21,8 +21,13 @@ def test_demo_pretrains_probes_and_plots(tmp_path, capsys):
     assert (out / "generated_vs_real.png").stat().st_size > 10_000
 
 
-def test_demo_rejects_unknown_dataset(tmp_path):
-    import pytest
+def test_demo_rejects_unknown_dataset_without_a_traceback(tmp_path, capsys):
+    assert main(["demo", "--dataset", "nope", "--data-dir", str(tmp_path), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tsfm demo: error: unknown dataset 'nope'; available datasets: 'adl'")
 
-    with pytest.raises(ValueError, match="unknown dataset 'nope'.*available"):
-        main(["demo", "--dataset", "nope", "--data-dir", str(tmp_path), "--epochs", "1"])
+
+def test_demo_without_data_directory_says_where_to_point_it(monkeypatch, capsys):
+    monkeypatch.delenv("TSFM_DATA", raising=False)
+    assert main(["demo", "--dataset", "hapt"]) == 2
+    assert "pass data_dir=... or set the TSFM_DATA environment variable" in capsys.readouterr().err

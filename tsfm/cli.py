@@ -26,9 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: errors that mean bad input from the user: reported in one line, without a traceback
+USER_ERRORS = (ValueError, TypeError, FileNotFoundError, ModuleNotFoundError)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand; bad input prints ``tsfm <command>: error: …`` and returns 2."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except USER_ERRORS as exc:
+        print(f"tsfm {args.command}: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -117,3 +117,15 @@ def test_discriminative_score_flattens_series():
 def test_fid_rejects_series_instead_of_features():
     with pytest.raises(ValueError, match="extract features first"):
         fid(np.zeros((4, 3, 10)), np.zeros((4, 3, 10)))
+
+
+@pytest.mark.parametrize(
+    ("real", "match"),
+    [(np.zeros(6), r"must have shape \(n, d\)"), (np.full((6, 3), np.nan), "NaN or inf")],
+    ids=["1d", "nan"],
+)
+def test_discriminative_score_rejects_bad_input(real, match):
+    from tsfm.metrics import discriminative_score
+
+    with pytest.raises(ValueError, match=match):
+        discriminative_score(real, np.zeros((6, 3)) if real.ndim == 2 else np.zeros(6))

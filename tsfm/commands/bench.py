@@ -80,12 +80,8 @@ def run_har(args: argparse.Namespace) -> int:
     from tsfm.benchmarking.data import DATASET_SETTINGS
 
     torch.set_num_threads(args.threads)
-    try:
-        methods = resolve_methods(args.methods)
-        data = load_benchmark_data(args.dataset, args.data_dir)
-    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
-        print(f"tsfm bench har: error: {exc}", file=sys.stderr)
-        return 2
+    methods = resolve_methods(args.methods)
+    data = load_benchmark_data(args.dataset, args.data_dir)
     config = BenchmarkConfig.quick_budget() if args.quick else BenchmarkConfig()
     overrides = {
         "n_folds": args.folds, "seeds": args.seeds, "model": args.model,
@@ -95,11 +91,7 @@ def run_har(args: argparse.Namespace) -> int:
             "patch_size"),
     }
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
-    try:
-        folds = make_folds(data, config.n_folds)
-    except ValueError as exc:
-        print(f"tsfm bench har: error: {exc}", file=sys.stderr)
-        return 2
+    folds = make_folds(data, config.n_folds)
     if args.seeds is None:
         config = config.adapted_to(len(folds))
     print(f"{data.name}: {data.X.shape} windows, {len(set(data.groups))} groups, "

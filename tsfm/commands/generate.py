@@ -56,16 +56,13 @@ def run(args: argparse.Namespace) -> int:
     generator = FlowFMSignalGenerator(
         pretrained=args.model, solver=args.solver, steps=args.steps, device=args.device
     )
-    try:
-        generator.fit()
-        samples = generator.sample(
-            args.n_samples,
-            condition=condition,
-            guidance_scale=args.guidance_scale,
-            random_state=args.seed,
-        )
-    except ValueError as exc:  # bad input: a clear message, no traceback
-        raise SystemExit(f"tsfm generate: {exc}") from None
+    generator.fit()
+    samples = generator.sample(
+        args.n_samples,
+        condition=condition,
+        guidance_scale=args.guidance_scale,
+        random_state=args.seed,
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     np.save(out, samples)
     print(

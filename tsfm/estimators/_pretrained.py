@@ -7,6 +7,7 @@ import os
 import numpy as np
 from sklearn.base import clone
 
+from tsfm.estimators._base import resolve_device
 from tsfm.estimators.pretrainer import FlowFMPretrainer
 
 
@@ -34,6 +35,35 @@ def resolve_pretrained(pretrained, X: np.ndarray, *, device: str) -> FlowFMPretr
         "pretrained must be None, a directory written by save_pretrained, or a "
         f"FlowFMPretrainer, got {type(pretrained).__name__}"
     )
+
+
+def pretrainer_for(estimator, X) -> FlowFMPretrainer:
+    """The fitted pretrainer an estimator works from.
+
+    With ``estimator.pretrained`` None, a new model is pretrained on ``X`` with the
+    estimator's own pretraining parameters (those of :class:`FlowFMPretrainer`).
+    Otherwise ``pretrained`` is resolved (see :func:`resolve_pretrained`) and ``X``, if
+    given, is checked against it; architecture overrides are then an error.
+
+    Parameters
+    ----------
+    estimator : FlowFMTransformer, FlowFMClassifier or FlowFMSignalGenerator
+    X : ndarray of shape (n, C, T), shard directory, torch Dataset or None
+        Already validated by the caller.
+    """
+    if estimator.pretrained is None:
+        names = FlowFMPretrainer().get_params(deep=False)
+        return FlowFMPretrainer(**{key: getattr(estimator, key) for key in names}).fit(X)
+    overrides = estimator._routed_params()
+    if overrides:
+        raise ValueError(
+            f"architecture overrides {sorted(overrides)} cannot be combined with a "
+            "pretrained model; drop them or set pretrained=None"
+        )
+    pre = resolve_pretrained(estimator.pretrained, X, device=resolve_device(estimator.device))
+    if X is not None:
+        check_compatible(X, pre.config_)
+    return pre
 
 
 def check_compatible(X: np.ndarray, config: dict, *, name: str = "X") -> None:

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch import NeuralNetClassifier
 
 from tsfm.estimators._base import FlowFMEstimator, resolve_device
-from tsfm.estimators._pretrained import check_compatible, resolve_pretrained
+from tsfm.estimators._pretrained import check_compatible, pretrainer_for
 from tsfm.nn.heads import EncoderClassifier
 from tsfm.normalization import ChannelStandardizer
 from tsfm.presets import build_config
@@ -128,13 +128,7 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
             )
             standardizer = ChannelStandardizer.fit(X)
         else:
-            if self._routed_params():
-                raise ValueError(
-                    f"architecture overrides {sorted(self._routed_params())} cannot be "
-                    "combined with a pretrained model; drop them or set pretrained=None"
-                )
-            pre = resolve_pretrained(self.pretrained, X, device=device)
-            check_compatible(X, pre.config_)
+            pre = pretrainer_for(self, X)
             config, standardizer = pre.config_, pre.standardizer_
             encoder_state = pre.net_.module_.encoder.state_dict()
         with torch_seed(resolve_seed(self.random_state), device):

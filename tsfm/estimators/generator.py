@@ -12,9 +12,8 @@ from tsfm.estimators._base import (
     FlowFMEstimator,
     check_positive_float,
     check_positive_int,
-    resolve_device,
 )
-from tsfm.estimators._pretrained import check_compatible, resolve_pretrained
+from tsfm.estimators._pretrained import check_compatible, pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.seeding import resolve_seed, torch_seed
@@ -208,18 +207,7 @@ random_state, verbose, callbacks, train_split, encoder, velocity
             )
         if X is not None:
             X = check_panel(X)
-        if self.pretrained is None:
-            params = FlowFMPretrainer().get_params(deep=False)
-            pre = FlowFMPretrainer(**{key: getattr(self, key) for key in params}).fit(X)
-        else:
-            if self._routed_params():
-                raise ValueError(
-                    f"architecture overrides {sorted(self._routed_params())} cannot be "
-                    "combined with a pretrained model; drop them or set pretrained=None"
-                )
-            pre = resolve_pretrained(self.pretrained, X, device=resolve_device(self.device))
-            if X is not None:
-                check_compatible(X, pre.config_)
+        pre = pretrainer_for(self, X)
         module = pre.net_.module_
         self.solver_, self.steps_ = check_solver(module.generator, self.solver, self.steps)
         self.pretrainer_ = pre

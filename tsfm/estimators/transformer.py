@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.base import TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from tsfm.estimators._base import FlowFMEstimator, check_positive_int, resolve_device
-from tsfm.estimators._pretrained import check_compatible, resolve_pretrained
+from tsfm.estimators._base import FlowFMEstimator, check_positive_int
+from tsfm.estimators._pretrained import check_compatible, pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
 from tsfm.streaming import is_stream
 from tsfm.validation import check_panel
@@ -101,22 +101,9 @@ random_state, verbose, callbacks, train_split, encoder, velocity
         self
         """
         check_positive_int(self.transform_batch_size, "transform_batch_size")
-        if is_stream(X) and self.pretrained is None:
-            pre = FlowFMPretrainer(**self._pretraining_params()).fit(X)
-            self._set_fitted(pre)
-            return self
-        X = check_panel(X)
-        if self.pretrained is None:
-            pre = FlowFMPretrainer(**self._pretraining_params()).fit(X)
-        else:
-            if self._routed_params():
-                raise ValueError(
-                    f"architecture overrides {sorted(self._routed_params())} cannot be "
-                    "combined with a pretrained model; drop them or set pretrained=None"
-                )
-            pre = resolve_pretrained(self.pretrained, X, device=resolve_device(self.device))
-            check_compatible(X, pre.config_)
-        self._set_fitted(pre)
+        if not (is_stream(X) and self.pretrained is None):
+            X = check_panel(X)
+        self._set_fitted(pretrainer_for(self, X))
         return self
 
     def _set_fitted(self, pre: FlowFMPretrainer) -> None:
@@ -124,10 +111,6 @@ random_state, verbose, callbacks, train_split, encoder, velocity
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
         self.embedding_dim_ = pre.net_.module_.encoder.out_features
-
-    def _pretraining_params(self) -> dict:
-        names = FlowFMPretrainer().get_params(deep=False)
-        return {key: getattr(self, key) for key in names}
 
     def transform(self, X) -> np.ndarray:
         """Embed series.

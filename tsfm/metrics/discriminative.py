@@ -40,6 +40,14 @@ def discriminative_score(
         In [0, 0.5]; lower is better.
     """
     real, generated = np.asarray(real, dtype=np.float64), np.asarray(generated, dtype=np.float64)
+    for name, values in (("real", real), ("generated", generated)):
+        if values.ndim not in (2, 3):
+            raise ValueError(
+                f"{name} must have shape (n, d) (features) or (n, C, T) (series), got "
+                f"{values.shape}"
+            )
+        if not np.isfinite(values).all():
+            raise ValueError(f"{name} contains NaN or inf values; drop or repair those samples")
     if real.shape[1:] != generated.shape[1:]:
         raise ValueError(
             f"real samples have shape {real.shape[1:]} but generated ones "
