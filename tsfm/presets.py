@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tsfm.augmentation import check_augmentation
 from tsfm.plugins import get_plugin
 
 #: Architecture of each preset. ``encoder`` is the ViT-1D representation encoder,
@@ -59,6 +60,7 @@ def build_config(
     mask_prob: float,
     generator_params: dict[str, Any] | None = None,
     parts: tuple[str, ...] = ("encoder", "velocity"),
+    augmentation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble and validate a model configuration.
 
@@ -76,6 +78,8 @@ def build_config(
     generator_params : dict, optional
     parts : tuple of str, default=("encoder", "velocity")
         Networks to configure; a classifier needs only the encoder.
+    augmentation : dict, optional
+        Training-time augmentation (see :func:`tsfm.augmentation.check_augmentation`).
 
     Returns
     -------
@@ -96,6 +100,7 @@ def build_config(
         "generator_params": dict(generator_params or {}),
         "conditioner": conditioner,
         "mask_prob": float(mask_prob),
+        "augmentation": check_augmentation(augmentation),
     }
     grouped = split_overrides(overrides)
     stray = [part for part, fields in grouped.items() if fields and part not in parts]

@@ -96,8 +96,8 @@ class FlowFMSignalGenerator(FlowFMEstimator):
         Tolerances of ``dopri5``.
     sample_batch_size : int, default=256
         Series generated per batch.
-    model, generator, conditioner, mask_prob, max_epochs, batch_size, lr, weight_decay, \
-random_state, verbose, callbacks, train_split, encoder, velocity
+    model, generator, conditioner, mask_prob, augmentation, max_epochs, batch_size, lr, \
+weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         Pretraining parameters, used only when ``pretrained`` is None; see
         :class:`FlowFMPretrainer`. ``random_state`` seeds pretraining only;
         :meth:`sample` takes its own.
@@ -146,6 +146,7 @@ random_state, verbose, callbacks, train_split, encoder, velocity
         generator: str = "flow_matching",
         conditioner: str = "auto",
         mask_prob: float = 0.5,
+        augmentation: dict | None = None,
         max_epochs: int = 50,
         batch_size: int = 64,
         lr: float = 1e-3,
@@ -168,6 +169,7 @@ random_state, verbose, callbacks, train_split, encoder, velocity
         self.generator = generator
         self.conditioner = conditioner
         self.mask_prob = mask_prob
+        self.augmentation = augmentation
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr

@@ -28,8 +28,8 @@ from tsfm.validation import check_panel
 
 #: estimator parameters written to config.json (callbacks are not serialisable)
 _SAVED_PARAMS = (
-    "model", "generator", "conditioner", "mask_prob", "max_epochs", "batch_size", "lr",
-    "weight_decay", "random_state", "encoder", "velocity",
+    "model", "generator", "conditioner", "mask_prob", "augmentation", "max_epochs",
+    "batch_size", "lr", "weight_decay", "random_state", "encoder", "velocity",
 )
 
 
@@ -53,6 +53,13 @@ class FlowFMPretrainer(FlowFMEstimator):
         and ``"representation"`` otherwise.
     mask_prob : float, default=0.5
         DGS probability of replacing a sample's representation by zeros.
+    augmentation : dict or None, default=None
+        Training-time augmentation of each batch, for small corpora:
+        ``{"crop_scale": 0.7}`` resamples a random 70-100 % span of each window back to
+        its full length; ``"jitter"`` adds Gaussian noise of that standard deviation
+        (standardised units). The encoder and the generator see the same augmented
+        window. None (the paper's setting) trains on the windows as they are. See
+        :mod:`tsfm.augmentation`.
     max_epochs : int, default=50
         Training epochs; 0 initialises the networks without training them (an
         untrained-encoder baseline).
@@ -102,6 +109,7 @@ class FlowFMPretrainer(FlowFMEstimator):
         generator: str = "flow_matching",
         conditioner: str = "auto",
         mask_prob: float = 0.5,
+        augmentation: dict | None = None,
         max_epochs: int = 50,
         batch_size: int = 64,
         lr: float = 1e-3,
@@ -118,6 +126,7 @@ class FlowFMPretrainer(FlowFMEstimator):
         self.generator = generator
         self.conditioner = conditioner
         self.mask_prob = mask_prob
+        self.augmentation = augmentation
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -160,6 +169,7 @@ class FlowFMPretrainer(FlowFMEstimator):
             generator=self.generator,
             conditioner=self.conditioner,
             mask_prob=self.mask_prob,
+            augmentation=self.augmentation,
         )
         device = resolve_device(self.device)
         if is_stream(X):

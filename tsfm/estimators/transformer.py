@@ -28,8 +28,8 @@ class FlowFMTransformer(TransformerMixin, FlowFMEstimator):
         parameters below. A fitted pretrainer is used as it is; ``clone`` (as in
         cross-validation) makes an unfitted copy, which ``fit`` then pretrains on each
         training fold. To reuse fixed weights across folds, pass a directory.
-    model, generator, conditioner, mask_prob, max_epochs, batch_size, lr, weight_decay, \
-random_state, verbose, callbacks, train_split, encoder, velocity
+    model, generator, conditioner, mask_prob, augmentation, max_epochs, batch_size, lr, \
+weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         Pretraining parameters, used only when ``pretrained`` is None; see
         :class:`FlowFMPretrainer`.
     device : str, default="auto"
@@ -55,6 +55,7 @@ random_state, verbose, callbacks, train_split, encoder, velocity
         generator: str = "flow_matching",
         conditioner: str = "auto",
         mask_prob: float = 0.5,
+        augmentation: dict | None = None,
         max_epochs: int = 50,
         batch_size: int = 64,
         lr: float = 1e-3,
@@ -73,6 +74,7 @@ random_state, verbose, callbacks, train_split, encoder, velocity
         self.generator = generator
         self.conditioner = conditioner
         self.mask_prob = mask_prob
+        self.augmentation = augmentation
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr

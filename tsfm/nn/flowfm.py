@@ -7,6 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from tsfm.augmentation import Augmentation
 from tsfm.nn.dit1d import DiT1D
 from tsfm.nn.vit1d import ViT1D
 from tsfm.plugins import get_plugin
@@ -26,8 +27,8 @@ class FlowFMModule(nn.Module):
         The model configuration written by :func:`tsfm.presets.build_config`:
         ``n_channels``, ``n_timepoints``, ``encoder`` and ``velocity`` (keyword
         arguments of :class:`ViT1D` / :class:`DiT1D` minus the data shape),
-        ``generator`` and ``conditioner`` (plugin names), ``generator_params`` and
-        ``mask_prob``.
+        ``generator`` and ``conditioner`` (plugin names), ``generator_params``,
+        ``mask_prob`` and, optionally, ``augmentation`` (applied to training batches).
     """
 
     def __init__(self, config: dict[str, Any]):
@@ -44,6 +45,7 @@ class FlowFMModule(nn.Module):
         )
         generator_cls = get_plugin("generator", config["generator"])
         self.generator = generator_cls(**config.get("generator_params", {}))
+        self.augment = Augmentation(**config.get("augmentation", {}))
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Representations ``r`` of shape (n, d) for ``x`` of shape (n, C, T)."""
@@ -57,6 +59,11 @@ class FlowFMModule(nn.Module):
         return self.velocity(x_t, t, condition)
 
     def forward(self, x1: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """One training example: returns ``(prediction, target)``, both (n, C, T)."""
+        """One training example: returns ``(prediction, target)``, both (n, C, T).
+
+        In training mode ``x1`` is augmented first (if configured); the encoder and
+        the generator see the same augmented window.
+        """
+        x1 = self.augment(x1)
         x_t, t, target = self.generator.training_example(x1)
         return self.field(x_t, t, self.encode(x1)), target
