@@ -9,7 +9,11 @@ For each dataset (archive train/test split) and seed:
 - ``flowfm-probe-dgs0``: the same without DGS (mask_prob=0), for reference;
 - ``flowfm-probe-cv``: mask_prob in {0, 0.5} and epochs in {100, 300} chosen by
   ``GridSearchCV`` with 3 stratified folds of the training split only (pretraining
-  inside each fold), then refitted on the whole training split.
+  inside each fold), then refitted on the whole training split;
+- ``flowfm-probe-aug``: the FlowFM candidate (training-time augmentation and a longer
+  schedule, DGS 0.5) with the best train-only CV accuracy in
+  ``results/uea_train_cv.json`` (run ``uea_train_cv.py`` first; the row is left out for
+  a dataset it has not cross-validated). The test split plays no part in choosing it.
 
 Settings are fixed in advance, not tuned on the test split: the ``tiny`` preset, a
 patch size of round(T / 10) (10 tokens per series), 100 epochs, batch 32, AdamW
@@ -17,56 +21,32 @@ lr 1e-3, LogisticRegression(C=1). Torch runs on one thread.
 
 Usage::
 
-    python benchmarks/uea_probe.py --datasets RacketSports BasicMotions --seeds 0 1 2
+    python benchmarks/uea_train_cv.py --datasets RacketSports BasicMotions --n-jobs 2
+    python benchmarks/uea_probe.py --datasets RacketSports BasicMotions --seeds 0 1 2 --n-jobs 2
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 from _report import RESULTS, machine, markdown_table, write_report
-from sklearn.linear_model import LogisticRegression
+from _uea import baselines, common_params, flowfm_candidates, load, probe, selected_candidate
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.pipeline import Pipeline
 
 from tsfm import FlowFMTransformer
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "UEA_motion"
 EPOCHS = 100
 
 
-def load(name: str):
-    from sktime.datasets import load_from_tsfile
-
-    split = {}
-    for part in ("TRAIN", "TEST"):
-        X, y = load_from_tsfile(str(DATA / name / f"{name}_{part}.ts"),
-                                return_data_type="numpy3D")
-        split[part] = (X.astype(np.float32), y)
-    return split["TRAIN"], split["TEST"]
-
-
-def flatten(X: np.ndarray) -> np.ndarray:
-    return X.reshape(len(X), -1)
-
-
-def probe(embedder) -> Pipeline:
-    return make_pipeline(embedder, StandardScaler(), LogisticRegression(C=1.0, max_iter=5000))
-
-
-def methods(n_timepoints: int, seed: int) -> dict[str, Pipeline]:
-    arch = {"patch_size": max(1, round(n_timepoints / 10))}
-    common = {"model": "tiny", "encoder": arch, "velocity": arch, "batch_size": 32,
-              "lr": 1e-3, "device": "cpu", "random_state": seed}
-    return {
-        "raw-lr": probe(FunctionTransformer(flatten)),
-        "random-probe": probe(FlowFMTransformer(max_epochs=0, **common)),
+def methods(name: str, n_timepoints: int, seed: int, n_jobs: int = 1) -> dict[str, Pipeline]:
+    common = common_params(n_timepoints, seed)
+    pipes = {
+        **baselines(n_timepoints, seed),
         "flowfm-probe": probe(FlowFMTransformer(max_epochs=EPOCHS, mask_prob=0.5, **common)),
         "flowfm-probe-dgs0": probe(FlowFMTransformer(max_epochs=EPOCHS, mask_prob=0.0,
                                                      **common)),
@@ -75,24 +55,33 @@ def methods(n_timepoints: int, seed: int) -> dict[str, Pipeline]:
             {"flowfmtransformer__mask_prob": [0.0, 0.5],
              "flowfmtransformer__max_epochs": [EPOCHS, 3 * EPOCHS]},
             cv=StratifiedKFold(3, shuffle=True, random_state=seed),
+            n_jobs=n_jobs,
         ),
     }
+    selected = selected_candidate(name)
+    if selected is not None:
+        pipes["flowfm-probe-aug"] = flowfm_candidates(n_timepoints, seed)[selected]
+    return pipes
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["RacketSports", "BasicMotions"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--n-jobs", type=int, default=1,
+                        help="grid-search fits in parallel (joblib), one torch thread each")
     args = parser.parse_args()
     torch.set_num_threads(1)
     rows = []
     for name in args.datasets:
         (X_train, y_train), (X_test, y_test) = load(name)
         for seed in args.seeds:
-            for method, pipe in methods(X_train.shape[2], seed).items():
+            for method, pipe in methods(name, X_train.shape[2], seed, args.n_jobs).items():
                 start = time.perf_counter()
                 pred = pipe.fit(X_train, y_train).predict(X_test)
                 chosen = getattr(pipe, "best_params_", "")
+                if method == "flowfm-probe-aug":
+                    chosen = selected_candidate(name)
                 rows.append({
                     "dataset": name, "method": method, "seed": seed, "chosen": str(chosen),
                     "accuracy": accuracy_score(y_test, pred),
@@ -102,7 +91,7 @@ def main() -> None:
                 print(rows[-1], flush=True)
     summary = []
     for name in args.datasets:
-        for method in methods(30, 0):
+        for method in dict.fromkeys(r["method"] for r in rows if r["dataset"] == name):
             sel = [r for r in rows if r["dataset"] == name and r["method"] == method]
             acc = np.array([r["accuracy"] for r in sel])
             f1 = np.array([r["macro_f1"] for r in sel])
