@@ -43,7 +43,9 @@ from tsfm import FlowFMTransformer
 EPOCHS = 100
 
 
-def methods(name: str, n_timepoints: int, seed: int, n_jobs: int = 1) -> dict[str, Pipeline]:
+def methods(n_timepoints: int, seed: int, selected: str | None,
+            n_jobs: int = 1) -> dict[str, Pipeline]:
+    """The pipelines compared; ``selected`` names the train-CV winner (None: no such row)."""
     common = common_params(n_timepoints, seed)
     pipes = {
         **baselines(n_timepoints, seed),
@@ -58,7 +60,6 @@ def methods(name: str, n_timepoints: int, seed: int, n_jobs: int = 1) -> dict[st
             n_jobs=n_jobs,
         ),
     }
-    selected = selected_candidate(name)
     if selected is not None:
         pipes["flowfm-probe-aug"] = flowfm_candidates(n_timepoints, seed)[selected]
     return pipes
@@ -75,13 +76,14 @@ def main() -> None:
     rows = []
     for name in args.datasets:
         (X_train, y_train), (X_test, y_test) = load(name)
+        selected = selected_candidate(name)
         for seed in args.seeds:
-            for method, pipe in methods(name, X_train.shape[2], seed, args.n_jobs).items():
+            for method, pipe in methods(X_train.shape[2], seed, selected, args.n_jobs).items():
                 start = time.perf_counter()
                 pred = pipe.fit(X_train, y_train).predict(X_test)
                 chosen = getattr(pipe, "best_params_", "")
                 if method == "flowfm-probe-aug":
-                    chosen = selected_candidate(name)
+                    chosen = selected
                 rows.append({
                     "dataset": name, "method": method, "seed": seed, "chosen": str(chosen),
                     "accuracy": accuracy_score(y_test, pred),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import torch
 
 from tsfm import FlowFMPretrainer, FlowFMTransformer
 from tsfm.augmentation import Augmentation, check_augmentation, random_resized_crop
+from tsfm.serialization import CheckpointError
 
 TINY = dict(model="tiny", max_epochs=3, batch_size=8, device="cpu", random_state=0,
             encoder={"patch_size": 8}, velocity={"patch_size": 8})
@@ -48,7 +51,8 @@ def test_augmentation_is_identity_in_eval_mode_and_jitters_in_training():
         ({"crop_scale": 1.5}, ValueError, r"crop_scale.*\(0, 1\]"),
         ({"jitter": -0.1}, ValueError, "jitter.*>= 0"),
         ({"crop": 0.7}, ValueError, r"unknown augmentation key.*\['crop'\].*valid keys"),
-        ({"jitter": "lots"}, ValueError, "must be a number"),
+        ({"jitter": "lots"}, ValueError, "must be a finite number"),
+        ({"jitter": float("nan")}, ValueError, "jitter.*must be a finite number"),
         ("crop", TypeError, "augmentation must be None or a dict"),
     ],
 )
@@ -76,6 +80,15 @@ def test_augmented_pretraining_is_reproducible_saved_and_changes_the_model(tmp_p
     loaded = FlowFMPretrainer.from_pretrained(tmp_path / "m", device="cpu")
     assert loaded.augmentation == aug and loaded.config_["augmentation"] == aug
     np.testing.assert_array_equal(loaded.embed(panel), first.embed(panel))
+
+
+def test_invalid_augmentation_in_a_saved_config_is_a_checkpoint_error(tmp_path, panel):
+    directory = FlowFMPretrainer(**TINY).fit(panel).save_pretrained(tmp_path / "m")
+    config = json.loads((directory / "config.json").read_text())
+    config["model"]["augmentation"] = {"crop": 0.5}
+    (directory / "config.json").write_text(json.dumps(config))
+    with pytest.raises(CheckpointError, match="model section of config.json.*invalid.*'crop'"):
+        FlowFMPretrainer.from_pretrained(directory, device="cpu")
 
 
 def test_transformer_passes_augmentation_to_its_pretraining(panel):

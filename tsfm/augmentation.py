@@ -13,17 +13,14 @@ evidence for turning it on for small corpora.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
 from torch import nn
 
-#: keys of the ``augmentation`` parameter and what they do
-AUGMENTATION_KEYS = {
-    "crop_scale": "random resized crop: keep a random fraction in [crop_scale, 1] of "
-    "the window, resized back to full length by linear interpolation",
-    "jitter": "standard deviation of Gaussian noise added to the standardised window",
-}
+#: keys of the ``augmentation`` parameter (see :class:`Augmentation`)
+AUGMENTATION_KEYS = ("crop_scale", "jitter")
 
 
 def check_augmentation(augmentation: dict[str, Any] | None) -> dict[str, float]:
@@ -55,8 +52,10 @@ def check_augmentation(augmentation: dict[str, Any] | None) -> dict[str, float]:
         )
     checked = {}
     for key, value in augmentation.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"augmentation {key!r} must be a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+            value
+        ):
+            raise ValueError(f"augmentation {key!r} must be a finite number, got {value!r}")
         checked[key] = float(value)
     if "crop_scale" in checked and not 0.0 < checked["crop_scale"] <= 1.0:
         raise ValueError(

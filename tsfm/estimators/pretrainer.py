@@ -16,7 +16,12 @@ from tsfm.nn.flowfm import FlowFMModule
 from tsfm.normalization import ChannelStandardizer
 from tsfm.presets import build_config
 from tsfm.seeding import resolve_seed, torch_seed
-from tsfm.serialization import load_checkpoint, load_weights, save_checkpoint
+from tsfm.serialization import (
+    CheckpointError,
+    load_checkpoint,
+    load_weights,
+    save_checkpoint,
+)
 from tsfm.streaming import (
     StandardizedDataset,
     fit_standardizer,
@@ -247,20 +252,24 @@ class FlowFMPretrainer(FlowFMEstimator):
             params = dict(config["estimator_params"])
             standardizer = ChannelStandardizer.from_dict(config["normalization"])
         except (KeyError, TypeError) as exc:
-            from tsfm.serialization import CheckpointError
-
             raise CheckpointError(
                 f"config.json in {str(directory)!r} lacks the entry {exc}; re-create it "
                 "with save_pretrained"
             ) from None
         pre = cls(device=device, **params)
         resolved = resolve_device(device)
-        net = PretrainingNet(
-            FlowFMModule,
-            criterion=torch.nn.MSELoss,
-            module__config=model_config,
-            **pre._common_net_kwargs(resolved),
-        ).initialize()
+        try:
+            net = PretrainingNet(
+                FlowFMModule,
+                criterion=torch.nn.MSELoss,
+                module__config=model_config,
+                **pre._common_net_kwargs(resolved),
+            ).initialize()
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(
+                f"the model section of config.json in {str(directory)!r} is invalid ({exc}); "
+                "re-create it with save_pretrained"
+            ) from None
         load_weights(net.module_, state_dict, source=directory)
         net.module_.to(resolved)
         pre.standardizer_ = standardizer

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from tsfm.augmentation import Augmentation
+from tsfm.augmentation import Augmentation, check_augmentation
 from tsfm.nn.dit1d import DiT1D
 from tsfm.nn.vit1d import ViT1D
 from tsfm.plugins import get_plugin
@@ -45,7 +45,7 @@ class FlowFMModule(nn.Module):
         )
         generator_cls = get_plugin("generator", config["generator"])
         self.generator = generator_cls(**config.get("generator_params", {}))
-        self.augment = Augmentation(**config.get("augmentation", {}))
+        self.augment = Augmentation(**check_augmentation(config.get("augmentation")))
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Representations ``r`` of shape (n, d) for ``x`` of shape (n, C, T)."""
