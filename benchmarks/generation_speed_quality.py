@@ -37,7 +37,7 @@ from _generation_common import (
 
 from tsfm import FlowFMPretrainer, FlowFMSignalGenerator
 from tsfm.metrics import evaluate_generation, fid, precision_recall
-from tsfm.plotting import plot_feature_tsne, plot_generated_vs_real, plot_metric_vs_nfe
+from tsfm.utils.plotting import plot_feature_tsne, plot_generated_vs_real, plot_metric_vs_nfe
 
 STEPS = (1, 2, 4, 8, 16, 32)
 CONFIGS = (

@@ -50,7 +50,7 @@ from skorch.callbacks import Callback
 
 from tsfm import FlowFMPretrainer, FlowFMSignalGenerator
 from tsfm.metrics import fid
-from tsfm.normalization import ChannelStandardizer
+from tsfm.training.normalization import ChannelStandardizer
 
 SAMPLERS = {"FlowFM": ("midpoint", 10), "DiffFM": ("ddim", 50)}
 
@@ -225,7 +225,7 @@ def main() -> None:
 
 
 def plot_curves(flow: list[dict], diff: list[dict]) -> None:
-    from tsfm.plotting import plt
+    from tsfm.utils.plotting import plt
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
     for name, records in (("FlowFM", flow), ("DiffFM", diff)):

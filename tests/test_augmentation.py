@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from tsfm import FlowFMPretrainer, FlowFMTransformer
-from tsfm.augmentation import Augmentation, check_augmentation, random_resized_crop
-from tsfm.serialization import CheckpointError
+from tsfm.io.model_dir import CheckpointError
+from tsfm.training.augmentation import Augmentation, check_augmentation, random_resized_crop
 
 TINY = dict(model="tiny", max_epochs=3, batch_size=8, device="cpu", random_state=0,
             encoder={"patch_size": 8}, velocity={"patch_size": 8})

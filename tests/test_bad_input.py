@@ -9,7 +9,7 @@ import pytest
 from scipy import sparse
 
 from tsfm import FlowFMClassifier, FlowFMPretrainer, FlowFMTransformer
-from tsfm.serialization import CheckpointError
+from tsfm.io.model_dir import CheckpointError
 
 TINY = {"model": "tiny", "device": "cpu", "max_epochs": 1, "random_state": 0}
 

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+from tsfm.config.presets import build_config
 from tsfm.nn.dit1d import AdaLNZeroBlock, DiT1D
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.nn.patching import PatchEmbed1d, PositionalEmbedding, unpatchify
 from tsfm.nn.timestep import TIME_SCALE, sinusoidal_embedding
 from tsfm.nn.vit1d import ViT1D
-from tsfm.presets import build_config
 
 
 def _config(**kwargs):

@@ -11,7 +11,7 @@ from tsfm.estimators import (
     FlowFMSignalGenerator,
     FlowFMTransformer,
 )
-from tsfm.hookspecs import hookimpl
+from tsfm.plugins.hookspecs import hookimpl
 
 __version__ = "0.1.0"
 

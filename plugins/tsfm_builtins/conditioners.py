@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from tsfm.conditioner import Conditioner
-from tsfm.hookspecs import hookimpl
+from tsfm.generative.conditioner import Conditioner
+from tsfm.plugins.hookspecs import hookimpl
 
 
 class RepresentationConditioner(Conditioner):

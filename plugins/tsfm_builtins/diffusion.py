@@ -20,8 +20,8 @@ from typing import ClassVar
 import numpy as np
 import torch
 
-from tsfm.generator import Generator, Predictor
-from tsfm.hookspecs import hookimpl
+from tsfm.generative.objective import Generator, Predictor
+from tsfm.plugins.hookspecs import hookimpl
 
 #: solver name -> DDIM's η: 1 is DDPM's ancestral sampler, 0 deterministic DDIM
 ETAS = {"ddpm": 1.0, "ddim": 0.0}

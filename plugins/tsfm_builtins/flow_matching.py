@@ -13,8 +13,8 @@ from typing import ClassVar
 import torch
 from torchdiffeq import odeint
 
-from tsfm.generator import Generator, Predictor
-from tsfm.hookspecs import hookimpl
+from tsfm.generative.objective import Generator, Predictor
+from tsfm.plugins.hookspecs import hookimpl
 
 FIXED_STEP_SOLVERS = ("euler", "midpoint", "rk4")
 ADAPTIVE_SOLVERS = ("dopri5",)

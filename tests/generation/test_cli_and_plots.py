@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tsfm.cli import COMMANDS, main
-from tsfm.plotting import plot_feature_tsne, plot_generated_vs_real, plot_metric_vs_nfe
+from tsfm.utils.plotting import plot_feature_tsne, plot_generated_vs_real, plot_metric_vs_nfe
 
 
 def run_generate(argv: list[str]) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tsfm.io.model_dir import CheckpointError
 from tsfm.metrics import FeatureExtractor, evaluate_generation
-from tsfm.serialization import CheckpointError
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from scipy import stats
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from tsfm.validation import check_panel
+from tsfm.utils.validation import check_panel
 
 
 @contextmanager

@@ -76,7 +76,7 @@ def default_epochs(n_series: int, batch_size: int = 32, steps: int = 2000) -> in
 
 def _plot_generated(pre, X_real, out: Path, *, seed: int) -> None:
     from tsfm import FlowFMSignalGenerator
-    from tsfm.plotting import plot_generated_vs_real
+    from tsfm.utils.plotting import plot_generated_vs_real
 
     gen = FlowFMSignalGenerator(pretrained=pre, solver="midpoint", steps=10).fit()
     samples = gen.sample(16, random_state=seed)

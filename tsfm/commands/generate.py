@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         f"({generator.generator_name_}, solver {generator.solver_}, NFE {generator.nfe_})"
     )
     if args.plot:
-        from tsfm.plotting import plot_generated_vs_real, plot_samples
+        from tsfm.utils.plotting import plot_generated_vs_real, plot_samples
 
         if condition is not None:
             plot_generated_vs_real(condition, samples, args.plot)

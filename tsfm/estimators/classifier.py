@@ -10,13 +10,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch import NeuralNetClassifier
 
+from tsfm.config.presets import build_config
 from tsfm.estimators._base import FlowFMEstimator, resolve_device
 from tsfm.estimators._pretrained import check_compatible, pretrainer_for
 from tsfm.nn.heads import EncoderClassifier
-from tsfm.normalization import ChannelStandardizer
-from tsfm.presets import build_config
-from tsfm.seeding import resolve_seed, torch_seed
-from tsfm.validation import check_panel
+from tsfm.training.normalization import ChannelStandardizer
+from tsfm.training.seeding import resolve_seed, torch_seed
+from tsfm.utils.validation import check_panel
 
 
 class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):

@@ -16,8 +16,8 @@ from tsfm.estimators._base import (
 from tsfm.estimators._pretrained import check_compatible, pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
 from tsfm.nn.flowfm import FlowFMModule
-from tsfm.seeding import resolve_seed, torch_seed
-from tsfm.validation import check_panel
+from tsfm.training.seeding import resolve_seed, torch_seed
+from tsfm.utils.validation import check_panel
 
 
 def check_solver(generator: torch.nn.Module, solver: str | None, steps) -> tuple[str, int | None]:

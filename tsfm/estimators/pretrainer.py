@@ -10,26 +10,26 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from tsfm.config.presets import build_config
 from tsfm.estimators._base import FlowFMEstimator, resolve_device
-from tsfm.net import PretrainingNet
-from tsfm.nn.flowfm import FlowFMModule
-from tsfm.normalization import ChannelStandardizer
-from tsfm.presets import build_config
-from tsfm.seeding import resolve_seed, torch_seed
-from tsfm.serialization import (
+from tsfm.io.model_dir import (
     CheckpointError,
     load_checkpoint,
     load_weights,
     save_checkpoint,
 )
-from tsfm.streaming import (
+from tsfm.nn.flowfm import FlowFMModule
+from tsfm.training.nets import PretrainingNet
+from tsfm.training.normalization import ChannelStandardizer
+from tsfm.training.seeding import resolve_seed, torch_seed
+from tsfm.training.streaming import (
     StandardizedDataset,
     fit_standardizer,
     is_stream,
     item_shape,
     open_stream,
 )
-from tsfm.validation import check_panel
+from tsfm.utils.validation import check_panel
 
 #: estimator parameters written to config.json (callbacks are not serialisable)
 _SAVED_PARAMS = (
@@ -50,7 +50,7 @@ class FlowFMPretrainer(FlowFMEstimator):
     Parameters
     ----------
     model : {"tiny", "small", "base"}, default="small"
-        Size preset (see :data:`tsfm.presets.PRESETS`).
+        Size preset (see :data:`tsfm.config.presets.PRESETS`).
     generator : str, default="flow_matching"
         Name of a generator plugin (see ``tsfm.plugins.list_plugins("generator")``).
     conditioner : str, default="auto"
@@ -64,7 +64,7 @@ class FlowFMPretrainer(FlowFMEstimator):
         its full length; ``"jitter"`` adds Gaussian noise of that standard deviation
         (standardised units). The encoder and the generator see the same augmented
         window. None (the paper's setting) trains on the windows as they are. See
-        :mod:`tsfm.augmentation`.
+        :mod:`tsfm.training.augmentation`.
     max_epochs : int, default=50
         Training epochs; 0 initialises the networks without training them (an
         untrained-encoder baseline).
@@ -90,7 +90,7 @@ class FlowFMPretrainer(FlowFMEstimator):
 
     Attributes
     ----------
-    net_ : tsfm.net.PretrainingNet
+    net_ : tsfm.training.nets.PretrainingNet
         The fitted skorch net; ``net_.module_`` is the :class:`tsfm.nn.FlowFMModule`.
     config_ : dict
         Model configuration.
@@ -243,7 +243,7 @@ class FlowFMPretrainer(FlowFMEstimator):
 
         Raises
         ------
-        tsfm.serialization.CheckpointError
+        tsfm.io.model_dir.CheckpointError
             If the directory is missing, corrupt, or its weights do not match its config.
         """
         config, state_dict = load_checkpoint(directory)

@@ -9,8 +9,8 @@ from sklearn.utils.validation import check_is_fitted
 from tsfm.estimators._base import FlowFMEstimator, check_positive_int
 from tsfm.estimators._pretrained import check_compatible, pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
-from tsfm.streaming import is_stream
-from tsfm.validation import check_panel
+from tsfm.training.streaming import is_stream
+from tsfm.utils.validation import check_panel
 
 
 class FlowFMTransformer(TransformerMixin, FlowFMEstimator):

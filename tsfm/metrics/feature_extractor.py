@@ -29,10 +29,10 @@ from skorch import NeuralNetClassifier
 from torch import nn
 
 from tsfm.estimators._base import check_positive_int, resolve_device
-from tsfm.normalization import ChannelStandardizer
-from tsfm.seeding import resolve_seed, torch_seed
-from tsfm.serialization import CheckpointError
-from tsfm.validation import check_panel
+from tsfm.io.model_dir import CheckpointError
+from tsfm.training.normalization import ChannelStandardizer
+from tsfm.training.seeding import resolve_seed, torch_seed
+from tsfm.utils.validation import check_panel
 
 FORMAT = "tsfm.feature_extractor"
 CONFIG_NAME = "extractor.json"
@@ -267,7 +267,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
 
         Raises
         ------
-        tsfm.serialization.CheckpointError
+        tsfm.io.model_dir.CheckpointError
             If the files are missing, corrupt or of another format.
         """
         path = Path(directory)

@@ -7,10 +7,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from tsfm.augmentation import Augmentation, check_augmentation
 from tsfm.nn.dit1d import DiT1D
 from tsfm.nn.vit1d import ViT1D
 from tsfm.plugins import get_plugin
+from tsfm.training.augmentation import Augmentation, check_augmentation
 
 
 class FlowFMModule(nn.Module):
@@ -24,7 +24,7 @@ class FlowFMModule(nn.Module):
     Parameters
     ----------
     config : dict
-        The model configuration written by :func:`tsfm.presets.build_config`:
+        The model configuration written by :func:`tsfm.config.presets.build_config`:
         ``n_channels``, ``n_timepoints``, ``encoder`` and ``velocity`` (keyword
         arguments of :class:`ViT1D` / :class:`DiT1D` minus the data shape),
         ``generator`` and ``conditioner`` (plugin names), ``generator_params``,

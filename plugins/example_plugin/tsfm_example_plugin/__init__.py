@@ -11,8 +11,8 @@ import math
 
 import torch
 
-from tsfm.generator import Generator, Predictor, TrainingExample
-from tsfm.hookspecs import hookimpl
+from tsfm.generative.objective import Generator, Predictor, TrainingExample
+from tsfm.plugins.hookspecs import hookimpl
 
 
 class CosineFlowGenerator(Generator):

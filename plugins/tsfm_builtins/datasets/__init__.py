@@ -6,7 +6,7 @@ One module per published dataset; each only parses files into
 
 from __future__ import annotations
 
-from tsfm.hookspecs import hookimpl
+from tsfm.plugins.hookspecs import hookimpl
 from tsfm_builtins.datasets.adl import ADLAdapter
 from tsfm_builtins.datasets.basic_motions import BasicMotionsAdapter
 from tsfm_builtins.datasets.capture24 import Capture24Adapter

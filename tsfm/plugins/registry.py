@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pluggy
 
-from tsfm import hookspecs
+from tsfm.plugins import hookspecs
 
 ENTRY_POINT_GROUP = "tsfm"
 STRICT_ENV_VAR = "TSFM_STRICT_PLUGINS"

@@ -24,7 +24,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 @hookspec
 def tsfm_register_generators() -> list[type]:
-    """Return generator classes (subclasses of :class:`tsfm.generator.Generator`).
+    """Return generator classes (subclasses of :class:`tsfm.generative.objective.Generator`).
 
     A generator owns a probability path or noise schedule, its time convention,
     its training target and its sampler. The estimators take it by its ``name``,
@@ -34,7 +34,7 @@ def tsfm_register_generators() -> list[type]:
 
 @hookspec
 def tsfm_register_conditioners() -> list[type]:
-    """Return conditioner classes (subclasses of :class:`tsfm.conditioner.Conditioner`).
+    """Return conditioner classes (subclasses of :class:`tsfm.generative.conditioner.Conditioner`).
 
     A conditioner turns one input (the encoder's representation, a text embedding…)
     into a vector of the velocity network's width. Condition vectors are added

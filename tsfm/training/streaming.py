@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from tsfm.normalization import ChannelStandardizer
+from tsfm.training.normalization import ChannelStandardizer
 
 
 def is_stream(X) -> bool:

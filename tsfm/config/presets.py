@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tsfm.augmentation import check_augmentation
 from tsfm.plugins import get_plugin
+from tsfm.training.augmentation import check_augmentation
 
 #: Architecture of each preset. ``encoder`` is the ViT-1D representation encoder,
 #: ``velocity`` the DiT-1D velocity network. Patch size 10 is a third of a second at
@@ -79,7 +79,7 @@ def build_config(
     parts : tuple of str, default=("encoder", "velocity")
         Networks to configure; a classifier needs only the encoder.
     augmentation : dict, optional
-        Training-time augmentation (see :func:`tsfm.augmentation.check_augmentation`).
+        Training-time augmentation (see :func:`tsfm.training.augmentation.check_augmentation`).
 
     Returns
     -------

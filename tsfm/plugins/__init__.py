@@ -1,0 +1,30 @@
+"""Plugins: the hook specifications and the registry of installed plugins.
+
+Generators (training objectives), conditioners and dataset adapters are found through
+the ``tsfm`` entry-point group; :mod:`tsfm.plugins.hookspecs` documents the hooks and
+:mod:`tsfm.plugins.registry` loads them.
+"""
+
+from tsfm.plugins.hookspecs import hookimpl
+from tsfm.plugins.registry import (
+    ENTRY_POINT_GROUP,
+    STRICT_ENV_VAR,
+    PluginInfo,
+    PluginLoadError,
+    PluginLoadWarning,
+    get_plugin,
+    list_plugins,
+    reload_plugins,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "STRICT_ENV_VAR",
+    "PluginInfo",
+    "PluginLoadError",
+    "PluginLoadWarning",
+    "get_plugin",
+    "hookimpl",
+    "list_plugins",
+    "reload_plugins",
+]
