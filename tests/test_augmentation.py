@@ -73,12 +73,13 @@ def test_augmented_pretraining_is_reproducible_saved_and_changes_the_model(tmp_p
     plain = FlowFMPretrainer(**TINY).fit(panel)
     np.testing.assert_array_equal(first.embed(panel), again.embed(panel))
     assert not np.allclose(first.embed(panel), plain.embed(panel))
-    assert first.config_["augmentation"] == aug
-    assert plain.config_["augmentation"] == {}
+    assert first.config_.augmentation.model_dump(exclude_defaults=True) == aug
+    assert plain.config_.augmentation.model_dump(exclude_defaults=True) == {}
 
     first.save_pretrained(tmp_path / "m")
     loaded = FlowFMPretrainer.from_pretrained(tmp_path / "m", device="cpu")
-    assert loaded.augmentation == aug and loaded.config_["augmentation"] == aug
+    assert loaded.augmentation == aug
+    assert loaded.config_.augmentation.model_dump(exclude_defaults=True) == aug
     np.testing.assert_array_equal(loaded.embed(panel), first.embed(panel))
 
 
@@ -93,4 +94,5 @@ def test_invalid_augmentation_in_a_saved_config_is_a_checkpoint_error(tmp_path, 
 
 def test_transformer_passes_augmentation_to_its_pretraining(panel):
     emb = FlowFMTransformer(**TINY, augmentation={"crop_scale": 0.8}).fit(panel)
-    assert emb.pretrainer_.config_["augmentation"] == {"crop_scale": 0.8}
+    augmentation = emb.pretrainer_.config_.augmentation
+    assert augmentation.model_dump(exclude_defaults=True) == {"crop_scale": 0.8}

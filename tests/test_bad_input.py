@@ -39,6 +39,26 @@ def test_malformed_arrays(X, error, match):
         FlowFMPretrainer(**TINY).fit(X)
 
 
+@pytest.mark.parametrize(
+    ("X", "error", "match"),
+    [
+        ([[[0.0] * 40, [0.0] * 39]], ValueError, "could not be read as an array.*same number"),
+        (np.array([[["1.5"] * 40]], dtype=object), TypeError, "object array holds strings"),
+        (np.array([[[2**2000] * 40]], dtype=object), ValueError, "integers too large"),
+    ],
+    ids=["ragged", "object-strings", "huge-python-ints"],
+)
+def test_arrays_numpy_cannot_convert_cleanly(X, error, match):
+    with pytest.raises(error, match=match):
+        FlowFMPretrainer(**TINY).fit(X)
+
+
+def test_boolean_panels_are_read_as_zeros_and_ones(fitted):
+    X = np.zeros((2, 3, 40), dtype=bool)
+    X[0, 0, :20] = True
+    np.testing.assert_array_equal(fitted.transform(X), fitted.transform(X.astype(np.float32)))
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_nan_and_inf_name_the_series(bad):
     X = np.zeros((5, 3, 40), dtype=np.float32)
@@ -51,7 +71,7 @@ def test_nan_and_inf_name_the_series(bad):
 def test_series_shorter_than_one_patch():
     with pytest.raises(ValueError, match=r"shorter than one patch \(encoder__patch_size=10\).*"
                                          r"at most 6"):
-        FlowFMPretrainer(**TINY).fit(np.zeros((4, 3, 6)))
+        FlowFMPretrainer(encoder={"patch_size": 10}, **TINY).fit(np.zeros((4, 3, 6)))
 
 
 def test_unknown_preset_lists_valid_ones():
@@ -66,7 +86,7 @@ def test_unknown_architecture_override_lists_valid_ones():
 
 
 def test_heads_must_divide_width():
-    with pytest.raises(ValueError, match="velocity__width=30 must be divisible by"):
+    with pytest.raises(ValueError, match="velocity: width=30 must be divisible by heads=4"):
         FlowFMPretrainer(velocity={"width": 30}, **TINY).fit(np.zeros((4, 3, 40)))
 
 
@@ -109,9 +129,10 @@ def test_wrong_channel_count_for_pretrained_model(fitted):
 
 
 def test_length_shorter_than_a_patch_of_pretrained_model(fitted):
-    with pytest.raises(ValueError, match=r"fewer than one patch \(10\).*trained on 40.*"
+    # patch_size="auto" chose 3 for the 40 timepoints of the fit
+    with pytest.raises(ValueError, match=r"fewer than one patch \(3\).*trained on 40.*"
                                          r"interpolating positional embeddings"):
-        fitted.transform(np.zeros((4, 3, 8)))
+        fitted.transform(np.zeros((4, 3, 2)))
 
 
 def test_overrides_with_pretrained_model_are_rejected(fitted):
@@ -165,7 +186,7 @@ def test_directory_without_model_files(tmp_path):
 def test_truncated_weights(saved):
     weights = saved / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:100])
-    with pytest.raises(CheckpointError, match="corrupt weights file.*re-create it"):
+    with pytest.raises(CheckpointError, match="corrupt tsfm model: weights file.*re-create it"):
         FlowFMPretrainer.from_pretrained(saved)
 
 

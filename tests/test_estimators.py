@@ -57,7 +57,7 @@ def test_grid_search_tunes_routed_architecture_and_dgs(panel, labels):
     assert best.encoder["depth"] == search.best_params_["emb__encoder__depth"]
     assert best.encoder["patch_size"] == 5  # routing keeps the other overrides
     assert len(best.pretrainer_.net_.module_.encoder.blocks.layers) == best.encoder["depth"]
-    assert best.pretrainer_.config_["conditioner"] == (
+    assert best.pretrainer_.config_.conditioner == (
         "dgs" if search.best_params_["emb__mask_prob"] > 0 else "representation"
     )
 
@@ -167,11 +167,13 @@ def test_classifier_starts_from_the_pretrained_encoder_weights(pretrained_dir, p
                                    atol=1e-6, rtol=0)
 
 
-def test_verbose_shows_progress_bar_and_epoch_log(panel, capsys):
+def test_verbose_prints_the_epoch_log(panel, capsys):
+    # captured output is not a terminal: plain epoch lines, no progress bar
+    # (tests/test_progress.py covers the terminal case)
     from skorch.callbacks import ProgressBar
 
     pre = FlowFMPretrainer(max_epochs=1, verbose=1, random_state=0, **TINY).fit(panel)
-    assert any(isinstance(cb, ProgressBar) for _, cb in pre.net_.callbacks_)
+    assert not any(isinstance(cb, ProgressBar) for _, cb in pre.net_.callbacks_)
     assert "train_loss" in capsys.readouterr().out
 
 
@@ -239,3 +241,34 @@ def test_streamed_window_with_nan_names_its_index(panel):
 
     with pytest.raises(ValueError, match="item 5 contains NaN"):
         FlowFMPretrainer(max_epochs=1, random_state=0, **TINY).fit(Windows())
+
+
+def test_embed_validates_its_input_like_transform(panel):
+    pre = FlowFMPretrainer(max_epochs=1, random_state=0, **TINY).fit(panel)
+    bad = panel.copy()
+    bad[2, 1, 5] = np.nan
+    with pytest.raises(ValueError, match=r"NaN or inf.*first at series 2"):
+        pre.embed(bad)
+    with pytest.raises(ValueError, match="has 4 channels but the pretrained model expects 3"):
+        pre.embed(np.zeros((2, 4, 40), dtype=np.float32))
+
+
+def test_training_uses_the_loss_of_the_objective_plugin(tmp_path, panel):
+    from plugin_env import on_sys_path, write_distribution
+
+    (tmp_path / "tsfm_constant_loss.py").write_text(
+        "from tsfm.plugins.hookspecs import hookimpl\n"
+        "from tsfm_builtins.flow_matching import FlowMatchingGenerator\n\n\n"
+        "class ConstantLoss(FlowMatchingGenerator):\n"
+        "    name = 'constant_loss'\n\n"
+        "    def loss(self, prediction, target):\n"
+        "        return ((prediction - target) * 0.0).mean() + 7.0\n\n\n"
+        "@hookimpl\n"
+        "def tsfm_register_generators():\n"
+        "    return [ConstantLoss]\n"
+    )
+    write_distribution(tmp_path, "tsfm-constant-loss", "1.0", {"const": "tsfm_constant_loss"})
+    with on_sys_path(tmp_path):
+        pre = FlowFMPretrainer(generator="constant_loss", max_epochs=2, random_state=0, **TINY)
+        pre.fit(panel)
+    np.testing.assert_allclose(pre.history_[:, "train_loss"], [7.0, 7.0])

@@ -6,6 +6,8 @@ import pytest
 import torch
 from tsfm_builtins.flow_matching import FlowMatchingGenerator, interpolate, target_velocity
 
+from tsfm.exceptions import NonFiniteError
+
 
 def test_path_starts_at_noise_and_ends_at_data():
     x0, x1 = torch.randn(4, 2, 8), torch.randn(4, 2, 8)
@@ -52,3 +54,20 @@ def test_unknown_solver_lists_valid_ones():
     valid = r"valid solvers: \['euler', 'midpoint', 'rk4', 'dopri5'\]"
     with pytest.raises(ValueError, match=valid):
         FlowMatchingGenerator().sample(lambda x, t: x, torch.randn(1, 1, 4), solver="heun")
+
+
+@pytest.mark.parametrize("scale", [float("nan"), 1e30])
+def test_dopri5_on_a_non_finite_field_raises_a_tsfm_error(scale):
+    """torchdiffeq only asserts that its step stays positive; that becomes a NonFiniteError."""
+    with pytest.raises(NonFiniteError, match="dopri5's adaptive step size shrank to zero.*"
+                                             "fixed-step solver"):
+        FlowMatchingGenerator().sample(lambda x, t: x * scale, torch.randn(2, 1, 4),
+                                       solver="dopri5")
+
+
+def test_sampler_accepts_an_rng_and_stays_deterministic():
+    noise = torch.randn(2, 1, 4)
+    a = FlowMatchingGenerator().sample(lambda x, t: -x, noise, solver="euler", steps=2)
+    b = FlowMatchingGenerator().sample(lambda x, t: -x, noise, solver="euler", steps=2,
+                                       rng=torch.Generator().manual_seed(1))
+    torch.testing.assert_close(a, b)

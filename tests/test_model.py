@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from tsfm.config.presets import build_config
+from tsfm.config.model_config import AugmentationConfig
+from tsfm.config.settings import build_model_config, resolve_conditioner
 from tsfm.nn.dit1d import AdaLNZeroBlock, DiT1D
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.nn.patching import PatchEmbed1d, PositionalEmbedding, unpatchify
@@ -14,12 +15,19 @@ from tsfm.nn.timestep import TIME_SCALE, sinusoidal_embedding
 from tsfm.nn.vit1d import ViT1D
 
 
-def _config(**kwargs):
-    defaults = dict(
-        model="tiny", overrides={}, n_channels=3, n_timepoints=40,
-        generator="flow_matching", conditioner="auto", mask_prob=0.5,
+def _config(mask_prob=0.5):
+    return build_model_config(
+        model="tiny", overrides={"encoder": None, "velocity": None}, n_channels=3,
+        n_timepoints=40, generator="flow_matching",
+        conditioner=resolve_conditioner("auto", mask_prob), mask_prob=mask_prob,
+        augmentation=AugmentationConfig(),
     )
-    return build_config(**(defaults | kwargs))
+
+
+def _module(config):
+    return FlowFMModule(
+        config, objective=config.objective_class(), conditioner=config.conditioner_class()
+    )
 
 
 def test_adaln_zero_block_is_identity_at_init():
@@ -89,7 +97,7 @@ def _encoder_grad_norm(module, x1):
 
 def test_flow_matching_loss_sends_gradients_into_the_encoder():
     torch.manual_seed(0)
-    module = FlowFMModule(_config(mask_prob=0.0))
+    module = _module(_config(mask_prob=0.0))
     x1 = torch.randn(16, 3, 40)
     # adaLN-Zero: at init the velocity network ignores its condition entirely
     assert _encoder_grad_norm(module, x1) == 0
@@ -105,14 +113,14 @@ def test_flow_matching_loss_sends_gradients_into_the_encoder():
 
 def test_dgs_masks_about_mask_prob_of_samples():
     torch.manual_seed(0)
-    module = FlowFMModule(_config(mask_prob=0.3))
+    module = _module(_config(mask_prob=0.3))
     keep = module.conditioner.keep_mask(20000)
     assert keep.mean().item() == pytest.approx(0.7, abs=0.01)
 
 
 def test_dgs_replaces_masked_representations_by_the_null_condition():
     torch.manual_seed(0)
-    module = FlowFMModule(_config(mask_prob=0.5)).train()
+    module = _module(_config(mask_prob=0.5)).train()
     r = torch.randn(400, module.encoder.out_features)
     out = module.conditioner(r)
     null = module.conditioner(None, n=1)
@@ -123,7 +131,25 @@ def test_dgs_replaces_masked_representations_by_the_null_condition():
 
 
 def test_plain_representation_conditioner_has_no_null_condition():
-    module = FlowFMModule(_config(mask_prob=0.0))
-    assert module.config["conditioner"] == "representation"
+    module = _module(_config(mask_prob=0.0))
+    assert module.config.conditioner == "representation"
     with pytest.raises(ValueError, match="no null condition"):
         module.conditioner(None, n=2)
+
+
+def test_objective_interface_keeps_generator_as_a_deprecated_alias():
+    from tsfm.generative import objective
+
+    with pytest.warns(DeprecationWarning, match="renamed to Objective"):
+        alias = objective.Generator
+    assert alias is objective.Objective
+
+
+def test_module_holds_the_objective_under_its_own_name():
+    from tsfm_builtins.flow_matching import FlowMatchingGenerator
+
+    module = _module(_config())
+    assert isinstance(module.objective, FlowMatchingGenerator)
+    assert "objective" in dict(module.named_children())
+    with pytest.warns(DeprecationWarning, match="renamed to FlowFMModule.objective"):
+        assert module.generator is module.objective

@@ -12,7 +12,6 @@ class RepresentationConditioner(Conditioner):
     """Linear projection of the encoder's representation r, always present."""
 
     name = "representation"
-    input_name = "representation"
     supports_masking = False
 
 
@@ -26,7 +25,6 @@ class DGSConditioner(Conditioner):
     """
 
     name = "dgs"
-    input_name = "representation"
     supports_masking = True
 
     def keep_mask(self, n: int, device: torch.device | None = None) -> torch.Tensor:

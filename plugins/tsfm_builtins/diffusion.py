@@ -20,7 +20,7 @@ from typing import ClassVar
 import numpy as np
 import torch
 
-from tsfm.generative.objective import Generator, Predictor
+from tsfm.generative.objective import Objective, Predictor
 from tsfm.plugins.hookspecs import hookimpl
 
 #: solver name -> DDIM's η: 1 is DDPM's ancestral sampler, 0 deterministic DDIM
@@ -37,7 +37,7 @@ def linear_betas(n_steps: int, beta_start: float, beta_end: float) -> torch.Tens
     return torch.linspace(scale * beta_start, scale * beta_end, n_steps, dtype=torch.float64)
 
 
-class DiffusionGenerator(Generator):
+class DiffusionGenerator(Objective):
     """DDPM training with ε-prediction; DDPM ancestral or DDIM sampling (DiffFM).
 
     Parameters
@@ -117,6 +117,7 @@ class DiffusionGenerator(Generator):
         solver: str = "ddim",
         steps: int | None = None,
         return_trajectory: bool = False,
+        rng: torch.Generator | None = None,
     ):
         """Denoise from ``x_K = noise`` to data with DDPM or DDIM steps.
 
@@ -142,6 +143,9 @@ class DiffusionGenerator(Generator):
             ``K`` for DDPM and 50 for DDIM.
         return_trajectory : bool, default=False
             Also return the states after every step and their network times.
+        rng : torch.Generator, optional
+            Source of DDPM's per-step noise (on ``noise``'s device); None uses torch's
+            global generator. Pass one per call for reproducible, thread-safe sampling.
 
         Returns
         -------
@@ -169,7 +173,8 @@ class DiffusionGenerator(Generator):
             sigma = eta * ((1 - a_next) / (1 - a) * (1 - a / a_next)).clamp(min=0).sqrt()
             x = a_next.sqrt() * x1_hat + (1 - a_next - sigma**2).clamp(min=0).sqrt() * eps
             if k_next > 0 and eta > 0:
-                x = x + sigma * torch.randn_like(x)
+                z = torch.randn(x.shape, generator=rng, device=x.device, dtype=x.dtype)
+                x = x + sigma * z
             states.append(x)
         if not return_trajectory:
             return x

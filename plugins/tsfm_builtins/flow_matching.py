@@ -13,7 +13,8 @@ from typing import ClassVar
 import torch
 from torchdiffeq import odeint
 
-from tsfm.generative.objective import Generator, Predictor
+from tsfm.exceptions import NonFiniteError
+from tsfm.generative.objective import Objective, Predictor
 from tsfm.plugins.hookspecs import hookimpl
 
 FIXED_STEP_SOLVERS = ("euler", "midpoint", "rk4")
@@ -32,7 +33,7 @@ def target_velocity(x0: torch.Tensor, x1: torch.Tensor) -> torch.Tensor:
     return x1 - x0
 
 
-class FlowMatchingGenerator(Generator):
+class FlowMatchingGenerator(Objective):
     """Conditional flow matching on the straight noise-to-data path (FlowFM)."""
 
     name = "flow_matching"
@@ -65,6 +66,7 @@ class FlowMatchingGenerator(Generator):
         rtol: float = 1e-5,
         atol: float = 1e-5,
         return_trajectory: bool = False,
+        rng: torch.Generator | None = None,
     ):
         """Integrate the learned velocity field from noise (t=0) to data (t=1).
 
@@ -84,6 +86,9 @@ class FlowMatchingGenerator(Generator):
         return_trajectory : bool, default=False
             Also return the intermediate states: after every step of a fixed-step
             solver, at ``t = 0, 0.1, …, 1`` for ``dopri5``.
+        rng : torch.Generator, optional
+            Accepted for the sampling interface and unused: every solver here is a
+            deterministic ODE solver, so all randomness is in ``noise``.
 
         Returns
         -------
@@ -92,6 +97,12 @@ class FlowMatchingGenerator(Generator):
             Only with ``return_trajectory``; starts with ``noise``.
         times : tensor of shape (n_times,)
             Only with ``return_trajectory``; network times of the trajectory.
+
+        Raises
+        ------
+        tsfm.exceptions.NonFiniteError
+            If ``dopri5``'s step size underflows (a NaN, inf or too stiff field).
+            Fixed-step solvers return what they computed; the caller checks it.
         """
         if solver not in SOLVERS:
             raise ValueError(
@@ -112,7 +123,16 @@ class FlowMatchingGenerator(Generator):
         else:
             n_times = 11 if return_trajectory else 2
             times = torch.linspace(0.0, 1.0, n_times, device=noise.device, dtype=noise.dtype)
-            trajectory = odeint(velocity, noise, times, method=solver, rtol=rtol, atol=atol)
+            try:
+                trajectory = odeint(velocity, noise, times, method=solver, rtol=rtol, atol=atol)
+            except AssertionError as exc:  # torchdiffeq asserts that its step stays > 0
+                if "underflow in dt" not in str(exc):
+                    raise
+                raise NonFiniteError(
+                    f"{solver}'s adaptive step size shrank to zero: the velocity field is NaN, "
+                    "inf or too stiff to integrate; check that the model's weights are finite, "
+                    "or use a fixed-step solver such as 'midpoint', or larger rtol/atol"
+                ) from None
         if return_trajectory:
             return trajectory[-1], trajectory, self.network_time(times)
         return trajectory[-1]

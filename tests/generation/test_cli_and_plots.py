@@ -43,7 +43,8 @@ def test_generate_reports_bad_input_without_a_traceback(flowfm, tmp_path, capsys
     flowfm.save_pretrained(tmp_path / "model")
     assert run_generate(["generate", "--model", str(tmp_path / "model"), "-n", "0",
                          "--out", str(tmp_path / "s.npy")]) == 2
-    assert "tsfm generate: error: n_samples must be a positive integer" in capsys.readouterr().err
+    assert ("tsfm generate: error: argument -n/--n-samples: must be a positive integer, "
+            "got '0'") in capsys.readouterr().err
     assert run_generate(["generate", "--model", str(tmp_path / "nothing"), "-n", "2",
                          "--out", str(tmp_path / "s.npy")]) == 2
     assert "does not exist" in capsys.readouterr().err
@@ -67,3 +68,38 @@ def test_metric_vs_nfe_and_tsne_plots_are_written(tmp_path):
     path = plot_feature_tsne(rng.normal(size=(30, 4)), rng.normal(size=(30, 4)),
                              tmp_path / "tsne.png")
     assert path.stat().st_size > 0
+
+
+def test_generate_rejects_an_output_that_is_not_npy_in_one_line(tmp_path, capsys):
+    assert run_generate(["generate", "--model", str(tmp_path), "--out",
+                         str(tmp_path / "s.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "argument --out: must be a file name ending in .npy, got" in err
+    assert "Traceback" not in err
+
+
+def test_generate_rejects_a_missing_condition_file_while_parsing(tmp_path, capsys):
+    assert run_generate(["generate", "--model", str(tmp_path), "--out", str(tmp_path / "s.npy"),
+                         "--condition", str(tmp_path / "missing.npy")]) == 2
+    assert "argument --condition:" in capsys.readouterr().err
+
+
+def test_generate_checks_guidance_before_loading_the_model(tmp_path, capsys):
+    """The model directory does not exist: the argument error must come first."""
+    np.save(tmp_path / "cond.npy", np.zeros((1, 3, 8)))
+    common = ["generate", "--model", str(tmp_path / "none"), "--out", str(tmp_path / "s.npy")]
+    assert run_generate([*common, "--guidance-scale", "2"]) == 2
+    assert capsys.readouterr().err == (
+        "tsfm generate: error: --guidance-scale needs --condition (the reference series to "
+        "guide towards); add --condition or drop --guidance-scale\n")
+    assert run_generate([*common, "--condition", str(tmp_path / "cond.npy"),
+                         "--guidance-scale", "1000"]) == 2
+    assert "--guidance-scale must be in [0, 100], got 1000.0" in capsys.readouterr().err
+
+
+def test_generate_rejects_cuda_without_it_before_loading_the_model(tmp_path, monkeypatch,
+                                                                   capsys):
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    assert run_generate(["generate", "--model", str(tmp_path / "none"), "--out",
+                         str(tmp_path / "s.npy"), "--device", "cuda"]) == 2
+    assert "device='cuda' was asked for but CUDA is not available" in capsys.readouterr().err

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from tsfm import FlowFMSignalGenerator, FlowFMTransformer
+from tsfm.exceptions import NonFiniteError
 
 
 def generator_for(pretrainer, **params) -> FlowFMSignalGenerator:
@@ -35,6 +39,77 @@ def test_same_random_state_gives_the_same_samples(flowfm):
     gen = generator_for(flowfm)
     np.testing.assert_array_equal(gen.sample(3, random_state=7), gen.sample(3, random_state=7))
     assert not np.allclose(gen.sample(3, random_state=7), gen.sample(3, random_state=8))
+
+
+@pytest.mark.parametrize(("pretrainer", "solver", "conditioned"), [
+    ("flowfm", "euler", True), ("flowfm", "euler", False), ("difffm", "ddpm", True),
+])
+def test_seeded_samples_are_the_same_from_eight_threads(request, series, pretrainer, solver,
+                                                        conditioned):
+    """Each call seeds its own generator: threads neither share noise nor switch modes."""
+    model = request.getfixturevalue(pretrainer)
+    model.net_.module_.train()  # as after fit: sampling must switch to eval mode itself
+    gen = generator_for(model, solver=solver, steps=3)
+    condition = series[:2] if conditioned else None
+    seeds = list(range(64))
+
+    def draw(seed):
+        return gen.sample(2, condition=condition, random_state=seed)
+
+    expected = [draw(seed) for seed in seeds]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(draw, seeds))
+    different = [s for s, a, b in zip(seeds, expected, threaded, strict=True)
+                 if not np.array_equal(a, b)]
+    assert different == []
+    assert model.net_.module_.training
+
+
+def test_overlapping_eval_mode_blocks_restore_the_mode_only_when_the_last_one_leaves():
+    from tsfm.nn.eval_mode import shared_eval_mode
+
+    module = torch.nn.Dropout(0.5).train()
+    first, second = shared_eval_mode(module), shared_eval_mode(module)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # another thread is still sampling
+    assert not module.training
+    second.__exit__(None, None, None)
+    assert module.training
+
+
+def test_sampling_leaves_torch_global_generator_alone(flowfm):
+    state = torch.get_rng_state()
+    generator_for(flowfm, solver="euler", steps=1).sample(2, random_state=0)
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_ddpm_noise_follows_the_seed(difffm):
+    """DDPM draws fresh noise at every step from the call's seeded generator."""
+    gen = generator_for(difffm, solver="ddpm", steps=4)
+    torch.manual_seed(123)
+    a = gen.sample(2, random_state=5)
+    torch.manual_seed(456)  # the global generator must not matter
+    np.testing.assert_array_equal(gen.sample(2, random_state=5), a)
+    assert not np.allclose(gen.sample(2, random_state=6), a)
+
+
+def test_a_plugin_sampler_without_rng_is_seeded_through_the_global_generator(flowfm):
+    """Samplers written before ``rng`` existed stay reproducible (in one thread)."""
+    model = copy.deepcopy(flowfm)
+    solve = model.net_.module_.objective.sample
+
+    def sample_without_rng(predict, noise, *, solver, steps, return_trajectory):
+        return solve(predict, noise + torch.randn_like(noise), solver=solver, steps=steps,
+                     return_trajectory=return_trajectory)
+
+    model.net_.module_.objective.sample = sample_without_rng
+    gen = generator_for(model, solver="euler", steps=1)
+    state = torch.get_rng_state()
+    a = gen.sample(2, random_state=4)
+    np.testing.assert_array_equal(gen.sample(2, random_state=4), a)
+    assert not np.allclose(gen.sample(2, random_state=5), a)
+    assert torch.equal(torch.get_rng_state(), state)
 
 
 def test_batching_does_not_change_the_samples(flowfm):
@@ -216,6 +291,41 @@ def test_unconditional_sampling_without_dgs_asks_for_a_condition(flowfm_without_
     with pytest.raises(ValueError, match="pass condition="):
         gen.sample(2)
     assert gen.sample(2, condition=series[:2]).shape == (2, *series.shape[1:])
+
+
+@pytest.mark.parametrize("w", [1e25, -0.5, 100.5, float("nan"), float("inf"), "2", True])
+def test_guidance_scale_outside_its_range_is_rejected(flowfm, series, w):
+    with pytest.raises(ValueError, match=r"guidance_scale must be a number in \[0, 100\]"):
+        generator_for(flowfm).sample(2, condition=series[:2], guidance_scale=w)
+
+
+def test_the_largest_guidance_scale_gives_finite_samples(flowfm, series):
+    S = generator_for(flowfm, solver="euler", steps=4).sample(
+        2, condition=series[:2], guidance_scale=100.0, random_state=0
+    )
+    assert np.isfinite(S).all()
+
+
+@pytest.mark.parametrize("seed", [2**32, -1])
+def test_out_of_range_seed_is_rejected(flowfm, seed):
+    with pytest.raises(ValueError, match=r"outside the valid seed range \[0, 2\*\*32 - 1\]"):
+        generator_for(flowfm).sample(2, random_state=seed)
+
+
+def test_a_condition_far_outside_the_training_range_is_rejected(flowfm, series):
+    with pytest.raises(NonFiniteError, match=r"condition has values up to .* standard "
+                                             r"deviations.*convert it to those units"):
+        generator_for(flowfm).sample(2, condition=series[:2] * 1e20, random_state=0)
+
+
+def test_samples_from_a_model_with_nan_weights_raise(flowfm):
+    broken = copy.deepcopy(flowfm)
+    with torch.no_grad():
+        broken.net_.module_.velocity.final.linear.bias.fill_(float("nan"))
+    gen = generator_for(broken, solver="euler", steps=2)
+    with pytest.raises(NonFiniteError, match="samples contain NaN.*weights are NaN or inf.*"
+                                             "lower learning rate"):
+        gen.sample(2, random_state=0)
 
 
 def test_guidance_needs_a_condition(flowfm):

@@ -1,40 +1,36 @@
-"""Shared machinery of the FlowFM estimators: routed parameters, devices, skorch nets."""
+"""Shared machinery of the FlowFM estimators: the input-checking template, routed
+parameters, devices and skorch net arguments."""
 
 from __future__ import annotations
 
 import numbers
 from typing import Any
 
+import numpy as np
 import torch
-from sklearn.base import BaseEstimator
-from skorch.callbacks import ProgressBar
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
+from tsfm.config.model_config import ModelConfig
+from tsfm.config.settings import TrainingSettings
+from tsfm.training.divergence import DivergenceGuard
+from tsfm.training.progress import progress_callbacks
+from tsfm.training.streaming import is_stream
+from tsfm.utils.device import resolve_device
+from tsfm.utils.validation import check_panel
 
-def resolve_device(device: str) -> str:
-    """``"auto"`` picks CUDA when available, else the CPU; other values are checked."""
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        parsed = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ValueError(
-            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}"
-        ) from None
-    if parsed.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} was asked for but CUDA is not available; "
-                         "use device='auto' or 'cpu'")
-    return str(parsed)
+__all__ = [
+    "FlowFMEstimator",
+    "check_compatible",
+    "check_positive_float",
+    "check_positive_int",
+    "resolve_device",
+]
 
 
 def check_positive_int(value, name: str) -> int:
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def check_non_negative_int(value, name: str) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
     return int(value)
 
 
@@ -59,21 +55,6 @@ class RoutedParamsMixin:
     def _prefixes(self) -> tuple[str, ...]:
         return tuple(f"{part}__" for part in self._routed_parts)
 
-    def _routed_params(self) -> dict[str, Any]:
-        """The overrides as ``{"encoder__depth": 2, ...}``."""
-        routed = {}
-        for prefix in self._prefixes():
-            part = getattr(self, prefix[:-2], None)
-            if part is None:
-                continue
-            if not isinstance(part, dict):
-                raise ValueError(
-                    f"{prefix[:-2]} must be a dict of architecture overrides or None, got "
-                    f"{type(part).__name__}"
-                )
-            routed.update({f"{prefix}{key}": value for key, value in part.items()})
-        return routed
-
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         params = super().get_params(deep=deep)
         if deep:
@@ -84,41 +65,188 @@ class RoutedParamsMixin:
         return params
 
     def set_params(self, **params):
+        """Set parameters; ``encoder__depth=2``-style keys update the ``encoder`` dict.
+
+        Direct parameters are set first, as scikit-learn does for nested estimators,
+        so ``set_params(encoder={"depth": 2}, encoder__width=32)`` keeps both.
+        """
+        routed = {}
         for prefix in self._prefixes():
-            routed = {k[len(prefix):]: params.pop(k) for k in list(params) if k.startswith(prefix)}
-            if routed:
-                name = prefix[:-2]
-                setattr(self, name, {**(getattr(self, name) or {}), **routed})
-        return super().set_params(**params) if params else self
+            keys = [key for key in params if key.startswith(prefix)]
+            routed[prefix[:-2]] = {key[len(prefix) :]: params.pop(key) for key in keys}
+        if params:
+            super().set_params(**params)
+        for name, fields in routed.items():
+            if fields:
+                setattr(self, name, {**(getattr(self, name) or {}), **fields})
+        return self
 
 
 class TorchEstimatorMixin:
     """Training settings common to all estimators and the skorch net they build."""
 
-    def _common_net_kwargs(self, device: str) -> dict[str, Any]:
-        callbacks = list(self.callbacks or [])
-        if self.verbose:
-            callbacks.append(("progress_bar", ProgressBar()))
+    def _common_net_kwargs(self, settings: TrainingSettings, device: str) -> dict[str, Any]:
+        """skorch arguments from the validated settings and the machine parameters."""
+        callbacks = [("divergence_guard", DivergenceGuard()), *(self.callbacks or [])]
+        callbacks += progress_callbacks(self.verbose)
         return {
             "optimizer": torch.optim.AdamW,
-            "lr": check_positive_float(self.lr, "lr"),
-            "optimizer__weight_decay": self.weight_decay,
-            "batch_size": check_positive_int(self.batch_size, "batch_size"),
-            "max_epochs": check_non_negative_int(self.max_epochs, "max_epochs"),
+            "lr": settings.lr,
+            "optimizer__weight_decay": settings.weight_decay,
+            "batch_size": settings.batch_size,
+            "max_epochs": settings.max_epochs,
             "iterator_train__shuffle": True,
             "train_split": self.train_split,
             "callbacks": callbacks,
+            "callbacks__print_log": None,  # replaced by progress_callbacks' epoch_log
             "device": device,
             "verbose": int(self.verbose),
         }
 
 
+def check_compatible(X: np.ndarray, config: ModelConfig, *, name: str = "X") -> None:
+    """Check that ``X`` of shape (n, C, T) fits a model's configuration.
+
+    The channel count must match. The length may differ from the pretraining length:
+    the learned positional embeddings are linearly interpolated to the new number of
+    patches, so any length of at least one patch of the encoder and of the velocity
+    network is accepted.
+    """
+    n_channels, n_timepoints = X.shape[1], X.shape[2]
+    if n_channels != config.n_channels:
+        raise ValueError(
+            f"{name} has {n_channels} channels but the pretrained model expects "
+            f"{config.n_channels}; select or reorder channels to match the pretraining "
+            "data, or pretrain a new model"
+        )
+    patch = config.largest_patch()
+    if n_timepoints < patch:
+        raise ValueError(
+            f"{name} has {n_timepoints} timepoints, fewer than one patch ({patch}) of the "
+            f"pretrained model (trained on {config.n_timepoints}); other lengths are "
+            f"accepted by interpolating positional embeddings, but only from {patch} "
+            "timepoints up"
+        )
+
+
 class FlowFMEstimator(RoutedParamsMixin, TorchEstimatorMixin, BaseEstimator):
-    """Base of the public estimators (not part of the public API)."""
+    """Base of the public estimators (not part of the public API).
+
+    A template in sktime's manner: the public methods validate their input here,
+    once, and then call a private method that subclasses implement.
+
+    - :meth:`fit` checks ``X`` with :func:`tsfm.utils.validation.check_panel` (or
+      passes a shard directory or torch Dataset through where :meth:`_accepts_stream`
+      allows streaming) and calls ``_fit(X, y)``.
+    - ``transform``, ``predict_proba`` and ``embed`` (the mixins below) check that the
+      estimator is fitted and that ``X`` is a panel its model accepts
+      (:meth:`_check_input`), then call ``_transform``, ``_predict_proba`` or
+      ``_embed``.
+
+    Subclasses set ``config_`` (the fitted :class:`~tsfm.config.model_config.ModelConfig`)
+    in ``_fit``.
+    """
+
+    def fit(self, X, y=None):
+        """Fit on series ``X`` (and labels ``y`` where the estimator needs them).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+            A numpy array, a 2-D array of univariate series, or an sktime Panel
+            DataFrame; where the class documentation says so, also a shard directory
+            or a ``torch.utils.data.Dataset``, which is streamed.
+        y : array-like of shape (n_series,) or None
+            Labels, for a classifier; ignored otherwise.
+
+        Returns
+        -------
+        self
+        """
+        X = self._check_fit_input(X)
+        self._fit(X, y)
+        return self
+
+    def _accepts_stream(self) -> bool:
+        """Whether ``fit`` may stream ``X`` from a shard directory or torch Dataset."""
+        return False
+
+    def _check_fit_input(self, X):
+        if self._accepts_stream() and is_stream(X):
+            return X
+        return check_panel(X)
+
+    def _fit(self, X, y) -> None:
+        raise NotImplementedError
+
+    def _check_input(self, X, *, name: str = "X") -> np.ndarray:
+        """``X`` as a float32 panel of shape (n, C, T) that the fitted model accepts."""
+        check_is_fitted(self, "config_")
+        X = check_panel(X, name=name)
+        check_compatible(X, self.config_, name=name)
+        return X
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
         tags.input_tags.two_d_array = True
-        tags.non_deterministic = False
         return tags
+
+
+class EmbedTemplateMixin:
+    """Public ``embed``: checked input, then the subclass's ``_embed``."""
+
+    def embed(self, X, *, batch_size: int = 256) -> np.ndarray:
+        """Representations of series in the data's units.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+        batch_size : int, default=256
+            Series embedded per forward pass.
+
+        Returns
+        -------
+        ndarray of shape (n_series, embedding_dim), float32
+        """
+        batch_size = check_positive_int(batch_size, "batch_size")
+        return self._embed(self._check_input(X), batch_size=batch_size)
+
+
+class TransformTemplateMixin(TransformerMixin):
+    """Public ``transform``: checked input, then the subclass's ``_transform``."""
+
+    def transform(self, X) -> np.ndarray:
+        """Transform series into features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+
+        Returns
+        -------
+        ndarray of shape (n_series, n_features), float32
+        """
+        return self._transform(self._check_input(X))
+
+
+class PredictTemplateMixin(ClassifierMixin):
+    """Public ``predict_proba``/``predict``: checked input, then ``_predict_proba``."""
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+
+        Returns
+        -------
+        ndarray of shape (n_series, n_classes)
+        """
+        return self._predict_proba(self._check_input(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of each series, shape (n_series,)."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]

@@ -7,8 +7,16 @@ import os
 import numpy as np
 from sklearn.base import clone
 
-from tsfm.estimators._base import resolve_device
+from tsfm.estimators._base import check_compatible, resolve_device
 from tsfm.estimators.pretrainer import FlowFMPretrainer
+
+__all__ = ["check_compatible", "is_fitted_pretrainer", "pretrainer_for", "resolve_pretrained"]
+
+
+def _fitted(pretrainer: FlowFMPretrainer, X) -> FlowFMPretrainer:
+    """Pretrain on ``X``, which the calling estimator's ``fit`` has already checked."""
+    pretrainer._fit(X)
+    return pretrainer
 
 
 def is_fitted_pretrainer(obj) -> bool:
@@ -30,7 +38,7 @@ def resolve_pretrained(pretrained, X: np.ndarray, *, device: str) -> FlowFMPretr
     if isinstance(pretrained, str | os.PathLike):
         return FlowFMPretrainer.from_pretrained(pretrained, device=device)
     if isinstance(pretrained, FlowFMPretrainer):
-        return pretrained if is_fitted_pretrainer(pretrained) else clone(pretrained).fit(X)
+        return pretrained if is_fitted_pretrainer(pretrained) else _fitted(clone(pretrained), X)
     raise TypeError(
         "pretrained must be None, a directory written by save_pretrained, or a "
         f"FlowFMPretrainer, got {type(pretrained).__name__}"
@@ -53,8 +61,12 @@ def pretrainer_for(estimator, X) -> FlowFMPretrainer:
     """
     if estimator.pretrained is None:
         names = FlowFMPretrainer().get_params(deep=False)
-        return FlowFMPretrainer(**{key: getattr(estimator, key) for key in names}).fit(X)
-    overrides = estimator._routed_params()
+        return _fitted(FlowFMPretrainer(**{key: getattr(estimator, key) for key in names}), X)
+    overrides = [
+        f"{part}__{key}"
+        for part in estimator._routed_parts
+        for key in (getattr(estimator, part, None) or {})
+    ]
     if overrides:
         raise ValueError(
             f"architecture overrides {sorted(overrides)} cannot be combined with a "
@@ -64,28 +76,3 @@ def pretrainer_for(estimator, X) -> FlowFMPretrainer:
     if X is not None:
         check_compatible(X, pre.config_)
     return pre
-
-
-def check_compatible(X: np.ndarray, config: dict, *, name: str = "X") -> None:
-    """Check that ``X`` of shape (n, C, T) fits a model's configuration.
-
-    The channel count must match. The length may differ from the pretraining length:
-    the learned positional embeddings are linearly interpolated to the new number of
-    patches, so any length of at least one patch of the encoder and of the velocity
-    network is accepted.
-    """
-    n_channels, n_timepoints = X.shape[1], X.shape[2]
-    if n_channels != config["n_channels"]:
-        raise ValueError(
-            f"{name} has {n_channels} channels but the pretrained model expects "
-            f"{config['n_channels']}; select or reorder channels to match the pretraining "
-            "data, or pretrain a new model"
-        )
-    patch = max(config[part]["patch_size"] for part in ("encoder", "velocity") if part in config)
-    if n_timepoints < patch:
-        raise ValueError(
-            f"{name} has {n_timepoints} timepoints, fewer than one patch ({patch}) of the "
-            f"pretrained model (trained on {config['n_timepoints']}); other lengths are "
-            f"accepted by interpolating positional embeddings, but only from {patch} "
-            "timepoints up"
-        )

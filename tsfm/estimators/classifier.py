@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import column_or_1d
 from skorch import NeuralNetClassifier
 
-from tsfm.config.presets import build_config
-from tsfm.estimators._base import FlowFMEstimator, resolve_device
-from tsfm.estimators._pretrained import check_compatible, pretrainer_for
+from tsfm.config.settings import ClassifierSettings
+from tsfm.estimators._base import FlowFMEstimator, PredictTemplateMixin, resolve_device
+from tsfm.estimators._pretrained import pretrainer_for
 from tsfm.nn.heads import EncoderClassifier
 from tsfm.training.normalization import ChannelStandardizer
 from tsfm.training.seeding import resolve_seed, torch_seed
-from tsfm.utils.validation import check_panel
+from tsfm.utils.validation import check_finite_output
 
 
-class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
+class FlowFMClassifier(PredictTemplateMixin, FlowFMEstimator):
     """Classify series by fine-tuning a FlowFM encoder end to end (paper Sec. 4.2.1).
 
     A linear layer on the encoder's pooled representation; all weights are trained
@@ -55,7 +54,8 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
     net_ : skorch.NeuralNetClassifier
     standardizer_ : ChannelStandardizer
         The pretrained model's normalisation, or one fitted on ``X`` from scratch.
-    config_ : dict
+    config_ : tsfm.config.model_config.ModelConfig
+        The encoder's configuration (of the pretrained model, if one was given).
     """
 
     _routed_parts = ("encoder",)
@@ -91,19 +91,8 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
         self.train_split = train_split
         self.encoder = encoder
 
-    def fit(self, X, y):
-        """Fine-tune on labelled series.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_series, n_channels, n_timepoints)
-        y : array-like of shape (n_series,)
-
-        Returns
-        -------
-        self
-        """
-        X = check_panel(X)
+    def _fit(self, X: np.ndarray, y) -> None:
+        """Fine-tune on checked series ``X`` and their labels ``y`` of shape (n_series,)."""
         y = column_or_1d(y, warn=True)
         if len(y) != len(X):
             raise ValueError(f"X has {len(X)} series but y has {len(y)} labels")
@@ -113,19 +102,11 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
             raise ValueError(
                 f"y has 1 class ({encoder.classes_[0]!r}); a classifier needs at least 2 classes"
             )
+        settings = ClassifierSettings.from_estimator(self)
         device = resolve_device(self.device)
         encoder_state = None
         if self.pretrained is None:
-            config = build_config(
-                model=self.model,
-                overrides=self._routed_params(),
-                n_channels=X.shape[1],
-                n_timepoints=X.shape[2],
-                generator="flow_matching",
-                conditioner="representation",
-                mask_prob=0.0,
-                parts=("encoder",),
-            )
+            config = settings.build_model_config(n_channels=X.shape[1], n_timepoints=X.shape[2])
             standardizer = ChannelStandardizer.fit(X)
         else:
             pre = pretrainer_for(self, X)
@@ -136,10 +117,10 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
                 EncoderClassifier,
                 module__config=config,
                 module__n_classes=len(encoder.classes_),
-                module__dropout=self.head_dropout,
+                module__dropout=settings.head_dropout,
                 criterion=torch.nn.CrossEntropyLoss,
                 classes=np.arange(len(encoder.classes_)),
-                **self._common_net_kwargs(device),
+                **self._common_net_kwargs(settings, device),
             ).initialize()
             if encoder_state is not None:
                 net.module_.encoder.load_state_dict(encoder_state)
@@ -150,25 +131,12 @@ class FlowFMClassifier(ClassifierMixin, FlowFMEstimator):
         self.label_encoder_ = encoder
         self.classes_ = encoder.classes_
         self.history_ = net.history
-        return self
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_series, n_channels, n_timepoints)
-
-        Returns
-        -------
-        ndarray of shape (n_series, n_classes)
-        """
-        check_is_fitted(self, "net_")
-        X = check_panel(X)
-        check_compatible(X, self.config_)
-        return self.net_.predict_proba(self.standardizer_.transform(X))
-
-    def predict(self, X) -> np.ndarray:
-        """Most probable class for each series, shape (n_series,)."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+    def _predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of shape (n_series, n_classes) of checked ``X``."""
+        return check_finite_output(
+            self.net_.predict_proba(self.standardizer_.transform(X)),
+            what="class probabilities",
+            fix="the network's weights are probably NaN or inf (a diverged fit); fit again "
+            "with a lower learning rate",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import numbers
 
 import numpy as np
@@ -15,9 +17,13 @@ from tsfm.estimators._base import (
 )
 from tsfm.estimators._pretrained import check_compatible, pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
+from tsfm.nn.eval_mode import shared_eval_mode
 from tsfm.nn.flowfm import FlowFMModule
-from tsfm.training.seeding import resolve_seed, torch_seed
-from tsfm.utils.validation import check_panel
+from tsfm.training.seeding import resolve_seed, torch_generator, torch_seed
+from tsfm.utils.validation import check_finite_output, check_panel
+
+#: accepted classifier-free guidance weights ``w`` (inclusive bounds)
+GUIDANCE_RANGE = (0.0, 100.0)
 
 
 def check_solver(generator: torch.nn.Module, solver: str | None, steps) -> tuple[str, int | None]:
@@ -47,6 +53,27 @@ def check_solver(generator: torch.nn.Module, solver: str | None, steps) -> tuple
     if steps is None:
         return solver, generator.default_steps(solver)
     return solver, check_positive_int(steps, "steps")
+
+
+def _takes_rng(generator: torch.nn.Module) -> bool:
+    """Whether a generator plugin's ``sample`` accepts the per-call ``rng`` keyword."""
+    parameters = inspect.signature(generator.sample).parameters.values()
+    return any(p.name == "rng" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def _non_finite_cause(
+    module: FlowFMModule, solver: str, steps: int | None, guidance: float | None
+) -> str:
+    """The likely cause of non-finite samples and its fix, for the error message."""
+    if not all(bool(torch.isfinite(p).all()) for p in module.parameters()):
+        return (
+            "the model's weights are NaN or inf (its pretraining diverged); pretrain it "
+            "again with a lower learning rate"
+        )
+    return (
+        f"the sampler diverged (solver={solver!r}, steps={steps!r}, guidance_scale="
+        f"{guidance!r}); use a smaller guidance_scale, more steps, or another solver"
+    )
 
 
 class _CountingField:
@@ -211,9 +238,9 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
             X = check_panel(X)
         pre = pretrainer_for(self, X)
         module = pre.net_.module_
-        self.solver_, self.steps_ = check_solver(module.generator, self.solver, self.steps)
+        self.solver_, self.steps_ = check_solver(module.objective, self.solver, self.steps)
         self.pretrainer_ = pre
-        self.generator_name_ = pre.config_["generator"]
+        self.generator_name_ = pre.config_.objective
         self.supports_guidance_ = bool(module.conditioner.supports_masking)
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
@@ -240,13 +267,16 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
             every sample. None generates unconditionally from the null condition,
             which only a model trained with DGS (``mask_prob > 0``) has.
         guidance_scale : float, optional
-            Classifier-free guidance weight ``w``: the field is ``v_uncond + w (v_cond
-            - v_uncond)``. ``w = 1`` is plain conditional sampling, ``w = 0``
-            unconditional, ``w > 1`` pushes samples further towards the condition
-            (closer to the reference, less diverse). Needs ``condition`` and a DGS
-            model.
-        random_state : int, RandomState or None, default=None
-            Seeds the noise (and DDPM's per-step noise).
+            Classifier-free guidance weight ``w`` in ``[0, 100]``: the field is
+            ``v_uncond + w (v_cond - v_uncond)``. ``w = 1`` is plain conditional
+            sampling, ``w = 0`` unconditional, ``w > 1`` pushes samples further towards
+            the condition (closer to the reference, less diverse; 1 to 5 is typical).
+            Needs ``condition`` and a DGS model.
+        random_state : None, int, RandomState or Generator, default=None
+            Seeds the noise (and DDPM's per-step noise) through a torch generator of
+            this call only, so seeded calls give the same samples from any number of
+            threads. An int must lie in ``[0, 2**32 - 1]``; a numpy ``RandomState`` or
+            ``Generator`` is consumed (each call draws a new seed from it).
         return_trajectory : bool, default=False
             Also return the intermediate states, see ``trajectory_times_``.
 
@@ -257,47 +287,67 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         trajectory : ndarray of shape (n_times, n_samples, n_channels, n_timepoints)
             Only with ``return_trajectory``: the states from noise (first) to the
             samples (last), in the data's units.
+
+        Raises
+        ------
+        ValueError
+            On an invalid ``n_samples``, ``guidance_scale`` or ``condition`` (see
+            :func:`tsfm.utils.validation.check_panel`), or an int ``random_state``
+            outside ``[0, 2**32 - 1]``.
+        TypeError
+            On a non-numeric ``condition`` or a ``random_state`` of another type.
+        tsfm.exceptions.NonFiniteError
+            If ``condition`` lies too far outside the pretraining data's range, or
+            sampling produced NaN or inf (the message names the cause).
         """
         check_is_fitted(self, "pretrainer_")
         module: FlowFMModule = self.pretrainer_.net_.module_
         n = self._check_n_samples(n_samples)
-        solver, steps = check_solver(module.generator, self.solver, self.steps)
+        solver, steps = check_solver(module.objective, self.solver, self.steps)
         guidance = self._check_guidance(guidance_scale, condition)
-        representation = None if condition is None else self._representations(condition, n)
+        seed = resolve_seed(random_state)
         device = next(module.parameters()).device
         batch = check_positive_int(self.sample_batch_size, "sample_batch_size")
         options = self._sampler_options(module, solver, steps, bool(return_trajectory))
+        rng = torch_generator(seed, device)
+        if _takes_rng(module.objective):
+            options["rng"] = rng
+            plugin_seed = contextlib.nullcontext()
+        else:  # a plugin drawing from torch's global generator: reproducible, not thread-safe
+            plugin_seed = torch_seed(seed, str(device))
 
         samples, trajectories, nfe = [], [], 0
-        was_training = module.training
-        module.eval()
-        try:
-            with torch.inference_mode(), torch_seed(resolve_seed(random_state), str(device)):
-                for start in range(0, n, batch):
-                    size = min(batch, n - start)
-                    r = None if representation is None else representation[start : start + size]
-                    field = _CountingField(module, r, guidance)
-                    noise = torch.randn(size, self.n_channels_, self.n_timepoints_, device=device)
-                    out = module.generator.sample(field, noise, **options)
-                    if return_trajectory:
-                        out, trajectory, times = out
-                        trajectories.append(trajectory.float().cpu().numpy())
-                    samples.append(out.float().cpu().numpy())
-                    nfe = max(nfe, field.network_evaluations)
-        finally:
-            module.train(was_training)
+        with shared_eval_mode(module), torch.inference_mode(), plugin_seed:
+            representation = None if condition is None else self._representations(condition, n)
+            for start in range(0, n, batch):
+                size = min(batch, n - start)
+                r = None if representation is None else representation[start : start + size]
+                field = _CountingField(module, r, guidance)
+                shape = (size, self.n_channels_, self.n_timepoints_)
+                noise = torch.randn(shape, generator=rng, device=device)
+                out = module.objective.sample(field, noise, **options)
+                if return_trajectory:
+                    out, trajectory, times = out
+                    trajectories.append(trajectory.float().cpu().numpy())
+                samples.append(out.float().cpu().numpy())
+                nfe = max(nfe, field.network_evaluations)
         self.nfe_ = nfe
-        S = self.pretrainer_.standardizer_.inverse_transform(np.concatenate(samples))
+        standardized = check_finite_output(
+            np.concatenate(samples),
+            what="samples",
+            fix=_non_finite_cause(module, solver, steps, guidance),
+        )
+        inverse = self.pretrainer_.standardizer_.inverse_transform
+        S = inverse(standardized)
         if not return_trajectory:
             return S
         self.trajectory_times_ = times.float().cpu().numpy()
         stacked = np.concatenate(trajectories, axis=1)
-        inverse = self.pretrainer_.standardizer_.inverse_transform
-        return S, np.stack([inverse(state) for state in stacked])
+        return S, np.stack([inverse(state, name="trajectory") for state in stacked])
 
     def _sampler_options(self, module, solver: str, steps: int | None, trajectory: bool) -> dict:
         options: dict = {"solver": solver, "return_trajectory": trajectory}
-        if solver in module.generator.adaptive_solvers:
+        if solver in module.objective.adaptive_solvers:
             options.update(
                 rtol=check_positive_float(self.rtol, "rtol"),
                 atol=check_positive_float(self.atol, "atol"),
@@ -332,7 +382,7 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
             raise ValueError(
                 "guidance_scale needs the null condition (v_uncond), but this model was "
                 f"trained without DGS masking (conditioner "
-                f"{self.pretrainer_.config_['conditioner']!r}, mask_prob=0); drop "
+                f"{self.pretrainer_.config_.conditioner!r}, mask_prob=0); drop "
                 "guidance_scale, or pretrain with mask_prob > 0"
             )
         if condition is None:
@@ -340,10 +390,16 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
                 "guidance_scale needs a condition to guide towards; pass condition= "
                 "reference series, or drop guidance_scale for unconditional sampling"
             )
-        if not isinstance(guidance_scale, numbers.Real) or isinstance(guidance_scale, bool) or (
-            not np.isfinite(guidance_scale)
+        low, high = GUIDANCE_RANGE
+        if (
+            not isinstance(guidance_scale, numbers.Real)
+            or isinstance(guidance_scale, bool)
+            or not low <= guidance_scale <= high
         ):
-            raise ValueError(f"guidance_scale must be a finite number, got {guidance_scale!r}")
+            raise ValueError(
+                f"guidance_scale must be a number in [{low:g}, {high:g}], got "
+                f"{guidance_scale!r}; 1 is plain conditional sampling and 1 to 5 is typical"
+            )
         return float(guidance_scale)
 
     def _representations(self, condition, n: int) -> torch.Tensor:
@@ -355,7 +411,8 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
                 f"condition has {len(condition)} series but n_samples={n}; pass one "
                 "reference series per sample, or a single one to condition every sample"
             )
-        r = self.pretrainer_.embed(condition)
+        standardized = self.pretrainer_.standardizer_.transform(condition, name="condition")
+        r = self.pretrainer_.net_.embed(standardized, batch_size=self.sample_batch_size)
         if len(r) == 1:
             r = np.repeat(r, n, axis=0)
         device = next(self.pretrainer_.net_.module_.parameters()).device

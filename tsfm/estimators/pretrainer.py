@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import torch
 from sklearn.utils.validation import check_is_fitted
 
-from tsfm.config.presets import build_config
-from tsfm.estimators._base import FlowFMEstimator, resolve_device
-from tsfm.io.model_dir import (
-    CheckpointError,
-    load_checkpoint,
-    load_weights,
-    save_checkpoint,
-)
+from tsfm.config.model_config import ModelConfig
+from tsfm.config.settings import PretrainingSettings
+from tsfm.estimators._base import EmbedTemplateMixin, FlowFMEstimator, resolve_device
+from tsfm.exceptions import CheckpointError
+from tsfm.io.flowfm_config import FORMAT, config_file, parse_config_file
+from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.training.nets import PretrainingNet
 from tsfm.training.normalization import ChannelStandardizer
@@ -29,30 +24,42 @@ from tsfm.training.streaming import (
     item_shape,
     open_stream,
 )
-from tsfm.utils.validation import check_panel
-
-#: estimator parameters written to config.json (callbacks are not serialisable)
-_SAVED_PARAMS = (
-    "model", "generator", "conditioner", "mask_prob", "augmentation", "max_epochs",
-    "batch_size", "lr", "weight_decay", "random_state", "encoder", "velocity",
-)
 
 
-class FlowFMPretrainer(FlowFMEstimator):
+def build_pretraining_net(
+    estimator: FlowFMEstimator, settings: PretrainingSettings, config: ModelConfig, device: str
+) -> PretrainingNet:
+    """The skorch net of ``config``; plugin names are resolved to classes here, once."""
+    return PretrainingNet(
+        FlowFMModule,
+        module__config=config,
+        module__objective=config.objective_class(),
+        module__conditioner=config.conditioner_class(),
+        **estimator._common_net_kwargs(settings, device),
+    )
+
+
+class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
     """Pretrain FlowFM on unlabelled series (paper Sec. 4.1).
 
     A ViT-1D representation encoder and a DiT-1D velocity network are trained
-    jointly by the generator's loss alone: the encoder's representation conditions
+    jointly by the objective's loss alone: the encoder's representation conditions
     the velocity network and gets its gradient through that condition. With
     Dynamic Guidance Switching, each sample's representation is masked to zero with
     probability ``mask_prob``.
+
+    ``fit(X)`` takes an array or sktime Panel DataFrame of shape (n_series,
+    n_channels, n_timepoints) or, for data larger than memory, a shard directory
+    written by ``tsfm prepare`` or a ``torch.utils.data.Dataset`` of (n_channels,
+    n_timepoints) arrays, which is streamed in batches.
 
     Parameters
     ----------
     model : {"tiny", "small", "base"}, default="small"
         Size preset (see :data:`tsfm.config.presets.PRESETS`).
     generator : str, default="flow_matching"
-        Name of a generator plugin (see ``tsfm.plugins.list_plugins("generator")``).
+        Name of the objective plugin (see ``tsfm.plugins.list_plugins("generator")``):
+        ``"flow_matching"`` (FlowFM) or ``"diffusion"`` (DiffFM).
     conditioner : str, default="auto"
         Name of a conditioner plugin; ``"auto"`` is ``"dgs"`` when ``mask_prob > 0``
         and ``"representation"`` otherwise.
@@ -87,13 +94,18 @@ class FlowFMPretrainer(FlowFMEstimator):
         (``depth``, ``width``, ``heads``, ``patch_size``, ``mlp_ratio``, ``dropout``, and
         for the encoder ``pooling``). ``set_params(encoder__depth=2)`` and grid keys
         such as ``"emb__encoder__depth"`` are routed into them, skorch-style.
+        ``patch_size`` defaults to ``"auto"``: about 16 tokens per series (see
+        :mod:`tsfm.config.patch_size`); ``config_`` records the chosen integer.
 
     Attributes
     ----------
     net_ : tsfm.training.nets.PretrainingNet
         The fitted skorch net; ``net_.module_`` is the :class:`tsfm.nn.FlowFMModule`.
-    config_ : dict
-        Model configuration.
+    config_ : tsfm.config.model_config.ModelConfig
+        The frozen model configuration (saved as the ``model`` section of config.json).
+    settings_ : tsfm.config.settings.PretrainingSettings
+        The validated parameters the model was pretrained with (saved as
+        ``estimator_params``).
     standardizer_ : ChannelStandardizer
         Per-channel normalisation fitted on ``X``.
     n_channels_, n_timepoints_ : int
@@ -144,38 +156,24 @@ class FlowFMPretrainer(FlowFMEstimator):
         self.encoder = encoder
         self.velocity = velocity
 
-    def fit(self, X, y=None):
+    def _accepts_stream(self) -> bool:
+        return True
+
+    def _fit(self, X, y=None) -> None:
         """Pretrain on unlabelled series.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_series, n_channels, n_timepoints), str or Dataset
-            An array or sktime Panel DataFrame (pd-multiindex, nested_univ); or, for
-            data larger than memory, a shard directory written by ``tsfm prepare`` or a
-            ``torch.utils.data.Dataset`` of (n_channels, n_timepoints) arrays, which is
-            streamed in batches.
-        y : ignored
-
-        Returns
-        -------
-        self
+        ``X`` is a checked array (n_series, n_channels, n_timepoints) or, for data
+        larger than memory, a shard directory written by ``tsfm prepare`` or a
+        ``torch.utils.data.Dataset`` of (n_channels, n_timepoints) arrays, which is
+        streamed in batches. ``y`` is ignored.
         """
+        settings = PretrainingSettings.from_estimator(self)
         if is_stream(X):
             dataset = open_stream(X)
-            shape = item_shape(dataset)
+            n_channels, n_timepoints = item_shape(dataset)
         else:
-            X = check_panel(X)
-            shape = X.shape[1:]
-        config = build_config(
-            model=self.model,
-            overrides=self._routed_params(),
-            n_channels=shape[0],
-            n_timepoints=shape[1],
-            generator=self.generator,
-            conditioner=self.conditioner,
-            mask_prob=self.mask_prob,
-            augmentation=self.augmentation,
-        )
+            n_channels, n_timepoints = X.shape[1:]
+        config = settings.build_model_config(n_channels=n_channels, n_timepoints=n_timepoints)
         device = resolve_device(self.device)
         if is_stream(X):
             self.standardizer_ = fit_standardizer(dataset)
@@ -184,26 +182,29 @@ class FlowFMPretrainer(FlowFMEstimator):
             self.standardizer_ = ChannelStandardizer.fit(X)
             data = self.standardizer_.transform(X)
         with torch_seed(resolve_seed(self.random_state), device):
-            net = PretrainingNet(
-                FlowFMModule,
-                criterion=torch.nn.MSELoss,
-                module__config=config,
-                **self._common_net_kwargs(device),
-            )
+            net = build_pretraining_net(self, settings, config, device)
             net.fit(data, None)
-        self._set_fitted(net, config)
-        return self
+        self._set_fitted(net, config, settings)
 
-    def _set_fitted(self, net: PretrainingNet, config: dict[str, Any]) -> None:
+    def _set_fitted(
+        self, net: PretrainingNet, config: ModelConfig, settings: PretrainingSettings
+    ) -> None:
         self.net_ = net
         self.config_ = config
-        self.n_channels_ = config["n_channels"]
-        self.n_timepoints_ = config["n_timepoints"]
+        self.settings_ = settings
+        self.n_channels_ = config.n_channels
+        self.n_timepoints_ = config.n_timepoints
         self.history_ = net.history
 
     # -- saving and loading -------------------------------------------------------
     def save_pretrained(self, directory) -> Path:
         """Write ``config.json`` (model, normalisation, parameters) and ``model.safetensors``.
+
+        Both files are written into a temporary directory beside ``directory``, which
+        then replaces it in one rename: a crash leaves the old model or the new one,
+        never a mix. An existing model directory is replaced (its other files, such as
+        a model card, are kept); a non-empty directory that is not a model directory is
+        refused.
 
         Parameters
         ----------
@@ -213,22 +214,29 @@ class FlowFMPretrainer(FlowFMEstimator):
         -------
         Path
             The directory.
+
+        Raises
+        ------
+        FileExistsError
+            If ``directory`` exists and is neither empty nor a model directory.
         """
         check_is_fitted(self, "net_")
-        params = {k: getattr(self, k) for k in _SAVED_PARAMS}
-        if not isinstance(params["random_state"], int | None):
-            params["random_state"] = None
-        config = {
-            "model": self.config_,
-            "normalization": self.standardizer_.to_dict(),
-            "estimator_params": params,
-        }
-        json.dumps(config)  # fail before writing anything if not serialisable
-        return save_checkpoint(directory, config=config, state_dict=self.net_.module_.state_dict())
+        document = config_file(self.config_, self.standardizer_, self.settings_)
+        return save_model_dir(
+            directory,
+            config=document.to_json(),
+            state_dict=self.net_.module_.state_dict(),
+            metadata={"format": FORMAT},
+        )
 
     @classmethod
     def from_pretrained(cls, directory, *, device: str = "auto") -> FlowFMPretrainer:
         """Load a model written by :meth:`save_pretrained`, without unpickling anything.
+
+        ``config.json`` is validated against the schema of
+        :mod:`tsfm.io.flowfm_config` (types, ranges, unknown keys, plugin names, a cap
+        on the implied parameter count) before any network is built, and the weights
+        must match the built model in names, shapes and dtypes and be finite.
 
         Parameters
         ----------
@@ -243,41 +251,28 @@ class FlowFMPretrainer(FlowFMEstimator):
 
         Raises
         ------
-        tsfm.io.model_dir.CheckpointError
-            If the directory is missing, corrupt, or its weights do not match its config.
+        tsfm.exceptions.CheckpointError
+            If the directory is missing, corrupt, invalid, or its weights do not match
+            its config.
         """
-        config, state_dict = load_checkpoint(directory)
-        try:
-            model_config = config["model"]
-            params = dict(config["estimator_params"])
-            standardizer = ChannelStandardizer.from_dict(config["normalization"])
-        except (KeyError, TypeError) as exc:
-            raise CheckpointError(
-                f"config.json in {str(directory)!r} lacks the entry {exc}; re-create it "
-                "with save_pretrained"
-            ) from None
-        pre = cls(device=device, **params)
+        saved = parse_config_file(read_config(directory), source=str(directory))
+        settings = saved.estimator_params
+        pre = cls(device=device, **settings.to_params())
         resolved = resolve_device(device)
         try:
-            net = PretrainingNet(
-                FlowFMModule,
-                criterion=torch.nn.MSELoss,
-                module__config=model_config,
-                **pre._common_net_kwargs(resolved),
-            ).initialize()
-        except (KeyError, TypeError, ValueError) as exc:
+            net = build_pretraining_net(pre, settings, saved.model, resolved).initialize()
+        except (TypeError, ValueError) as exc:  # an objective plugin rejecting its params
             raise CheckpointError(
-                f"the model section of config.json in {str(directory)!r} is invalid ({exc}); "
+                f"the model of config.json in {str(directory)!r} could not be built ({exc}); "
                 "re-create it with save_pretrained"
             ) from None
-        load_weights(net.module_, state_dict, source=directory)
+        load_weights(net.module_, read_weights(directory), source=directory)
         net.module_.to(resolved)
-        pre.standardizer_ = standardizer
-        pre._set_fitted(net, model_config)
+        pre.standardizer_ = saved.normalization.to_standardizer()
+        pre._set_fitted(net, saved.model, settings)
         return pre
 
     # -- used by the transformer and the generator -----------------------------------
-    def embed(self, X: np.ndarray, *, batch_size: int = 256) -> np.ndarray:
-        """Representations of shape (n, d) for raw (unstandardised) ``X`` of shape (n, C, T)."""
-        check_is_fitted(self, "net_")
+    def _embed(self, X: np.ndarray, *, batch_size: int) -> np.ndarray:
+        """Representations of shape (n, d) of checked, raw (unstandardised) ``X``."""
         return self.net_.embed(self.standardizer_.transform(X), batch_size=batch_size)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from tsfm.estimators._base import FlowFMEstimator, check_positive_int
-from tsfm.estimators._pretrained import check_compatible, pretrainer_for
+from tsfm.estimators._base import FlowFMEstimator, TransformTemplateMixin, check_positive_int
+from tsfm.estimators._pretrained import pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
-from tsfm.training.streaming import is_stream
-from tsfm.utils.validation import check_panel
+from tsfm.utils.validation import check_finite_output
 
 
-class FlowFMTransformer(TransformerMixin, FlowFMEstimator):
+class FlowFMTransformer(TransformTemplateMixin, FlowFMEstimator):
     """Embed series with a frozen FlowFM representation encoder.
 
     ``transform`` returns the encoder's pooled representation ``r`` (paper Eq. 3),
@@ -41,6 +39,8 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
     ----------
     pretrainer_ : FlowFMPretrainer
         The fitted pretrainer whose encoder embeds the data.
+    config_ : tsfm.config.model_config.ModelConfig
+        Its model configuration.
     n_channels_, n_timepoints_ : int
         Shape the encoder was pretrained on.
     embedding_dim_ : int
@@ -88,47 +88,33 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         self.encoder = encoder
         self.velocity = velocity
 
-    def fit(self, X, y=None):
+    def _accepts_stream(self) -> bool:
+        return self.pretrained is None
+
+    def _fit(self, X, y=None) -> None:
         """Pretrain on ``X`` (if no pretrained model was given) or load the model.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_series, n_channels, n_timepoints), str or Dataset
-            A shard directory or torch Dataset is streamed when pretraining (see
-            :meth:`FlowFMPretrainer.fit`).
-        y : ignored
-
-        Returns
-        -------
-        self
+        A shard directory or torch Dataset is streamed when pretraining (see
+        :class:`FlowFMPretrainer`); ``y`` is ignored.
         """
         check_positive_int(self.transform_batch_size, "transform_batch_size")
-        if not (is_stream(X) and self.pretrained is None):
-            X = check_panel(X)
         self._set_fitted(pretrainer_for(self, X))
-        return self
 
     def _set_fitted(self, pre: FlowFMPretrainer) -> None:
         self.pretrainer_ = pre
+        self.config_ = pre.config_
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
         self.embedding_dim_ = pre.net_.module_.encoder.out_features
 
-    def transform(self, X) -> np.ndarray:
-        """Embed series.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_series, n_channels, n_timepoints)
-
-        Returns
-        -------
-        ndarray of shape (n_series, embedding_dim_), float32
-        """
-        check_is_fitted(self, "pretrainer_")
-        X = check_panel(X)
-        check_compatible(X, self.pretrainer_.config_)
-        return self.pretrainer_.embed(X, batch_size=self.transform_batch_size)
+    def _transform(self, X: np.ndarray) -> np.ndarray:
+        """Embeddings of shape (n_series, embedding_dim_), float32, of checked ``X``."""
+        return check_finite_output(
+            self.pretrainer_._embed(X, batch_size=self.transform_batch_size),
+            what="embeddings",
+            fix="the encoder's weights are probably NaN or inf (a diverged pretraining); "
+            "pretrain again with a lower learning rate",
+        )
 
     def save_pretrained(self, directory):
         """Save the underlying pretrained model; see :meth:`FlowFMPretrainer.save_pretrained`."""

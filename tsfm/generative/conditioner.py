@@ -32,15 +32,12 @@ class Conditioner(nn.Module):
     ----------
     name : str
         Registry name (class attribute).
-    input_name : str
-        Which model input the conditioner reads (class attribute).
     supports_masking : bool
         Whether the conditioner learns a null condition (class attribute). Only such
         a model supports classifier-free guidance.
     """
 
     name: ClassVar[str]
-    input_name: ClassVar[str] = "representation"
     supports_masking: ClassVar[bool] = False
 
     def __init__(self, *, in_features: int, width: int, mask_prob: float = 0.0):

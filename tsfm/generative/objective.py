@@ -1,17 +1,21 @@
-"""The interface every generator plugin implements.
+"""The interface every objective plugin implements.
 
-A generator is the generative half of the model minus the network: it owns the
+An objective is the generative half of the model minus the network: it owns the
 probability path (or noise schedule), the training target, the time convention and
 the sampler. Flow matching and diffusion share the same encoder, conditioning and
 velocity backbone and differ only here.
 
 The backbone always receives a network time ``t`` in ``[0, 1]``, where ``t = 1``
-is the data end of the path. Each generator maps its own notion of time onto that
-interval in exactly one place (:meth:`Generator.network_time`).
+is the data end of the path. Each objective maps its own notion of time onto that
+interval in exactly one place (:meth:`Objective.network_time`).
+
+``Generator`` is the former name of :class:`Objective`, kept as a deprecated alias:
+"generator" also names the estimator :class:`tsfm.FlowFMSignalGenerator`.
 """
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import ClassVar
@@ -26,11 +30,11 @@ TrainingExample = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 Predictor = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-class Generator(nn.Module, ABC):
-    """Base class of generator plugins.
+class Objective(nn.Module, ABC):
+    """Base class of objective plugins (flow matching, diffusion…).
 
     Subclasses set the class attribute ``name`` and implement
-    :meth:`training_example`; generators that sample also implement :meth:`sample`
+    :meth:`training_example`; objectives that sample also implement :meth:`sample`
     and list their sampler names. Schedules that live on the model's device are
     registered as buffers, so they move with the module.
 
@@ -52,9 +56,9 @@ class Generator(nn.Module, ABC):
     default_solver: ClassVar[str | None] = None
 
     def network_time(self, t: torch.Tensor) -> torch.Tensor:
-        """Map the generator's own time to the backbone's time in [0, 1] (1 is data).
+        """Map the objective's own time to the backbone's time in [0, 1] (1 is data).
 
-        The identity by default; a generator with another convention (e.g. diffusion
+        The identity by default; an objective with another convention (e.g. diffusion
         steps counted from the data end) overrides this, and nothing else does the mapping.
         """
         return t
@@ -83,7 +87,11 @@ class Generator(nn.Module, ABC):
         """
 
     def loss(self, prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """Mean squared error between prediction and target (paper Eq. 5)."""
+        """The training loss: mean squared error of prediction and target (paper Eq. 5).
+
+        :class:`tsfm.training.nets.PretrainingNet` trains with this method, so an
+        objective that needs another loss (a weighting over time, say) overrides it.
+        """
         return torch.mean((prediction - target) ** 2)
 
     def sample(self, predict: Predictor, noise: torch.Tensor, **options) -> torch.Tensor:
@@ -97,7 +105,10 @@ class Generator(nn.Module, ABC):
             Standard normal noise, the path's start.
         **options
             Sampler options: ``solver`` (one of :attr:`solvers`), ``steps`` for
-            fixed-step solvers, ``return_trajectory``, and solver-specific ones.
+            fixed-step solvers, ``return_trajectory``, ``rng`` (a ``torch.Generator``
+            on ``noise``'s device: draw every random number of the sampler from it,
+            never from torch's global generator, so that seeded sampling is
+            reproducible across threads), and solver-specific ones.
 
         Returns
         -------
@@ -107,4 +118,16 @@ class Generator(nn.Module, ABC):
         times : tensor of shape (n_times,)
             Only with ``return_trajectory=True``; network times of the trajectory.
         """
-        raise NotImplementedError(f"generator {self.name!r} does not implement sampling")
+        raise NotImplementedError(f"objective {self.name!r} does not implement sampling")
+
+
+def __getattr__(name: str):
+    if name == "Generator":
+        warnings.warn(
+            "tsfm.generative.objective.Generator was renamed to Objective; subclass "
+            "Objective instead (Generator will be removed)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Objective
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

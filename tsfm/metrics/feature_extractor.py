@@ -16,27 +16,69 @@ probabilities for the Inception score.
 
 from __future__ import annotations
 
-import json
+import numbers
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import torch
-from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from pydantic import Field, ValidationError
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
 from torch import nn
 
-from tsfm.estimators._base import check_positive_int, resolve_device
-from tsfm.io.model_dir import CheckpointError
+from tsfm.config.errors import describe_errors
+from tsfm.config.model_config import MAX_CHANNELS
+from tsfm.config.normalization import NormalizationConfig
+from tsfm.config.types import FrozenModel, Integer, Number
+from tsfm.exceptions import CheckpointError, ConfigError
+from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.training.normalization import ChannelStandardizer
 from tsfm.training.seeding import resolve_seed, torch_seed
+from tsfm.utils.device import resolve_device
 from tsfm.utils.validation import check_panel
 
 FORMAT = "tsfm.feature_extractor"
 CONFIG_NAME = "extractor.json"
 WEIGHTS_NAME = "extractor.safetensors"
+_FILES = {
+    "config_name": CONFIG_NAME,
+    "weights_name": WEIGHTS_NAME,
+    "kind": "feature extractor",
+    "writer": "FeatureExtractor.save",
+}
+
+
+def _positive(limit: int):
+    return Annotated[
+        Integer, Field(ge=1, le=limit, description=f"must be an integer in [1, {limit}]")
+    ]
+
+
+class ExtractorParams(FrozenModel):
+    """The validated parameters of :class:`FeatureExtractor` (saved in its file)."""
+
+    width: _positive(4096)
+    depth: _positive(32)
+    kernel_size: _positive(1024)
+    max_epochs: _positive(100_000)
+    batch_size: _positive(2**20)
+    lr: Annotated[Number, Field(gt=0, description="must be a positive number")]
+    device: str
+    random_state: Integer | None
+
+
+class ExtractorFile(FrozenModel):
+    """The schema of ``extractor.json``."""
+
+    format: Literal["tsfm.feature_extractor"]
+    params: ExtractorParams
+    classes: Annotated[list[Any], Field(min_length=2, max_length=100_000)]
+    n_channels: Annotated[Integer, Field(ge=1, le=MAX_CHANNELS)]
+    normalization: NormalizationConfig
+    train_accuracy: Annotated[Number, Field(ge=0, le=1)]
+    metadata: dict[str, Any] = {}
 
 
 class ConvFeatureNet(nn.Module):
@@ -134,24 +176,31 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.device = device
         self.random_state = random_state
 
-    def _architecture(self) -> dict:
-        return {
-            "width": check_positive_int(self.width, "width"),
-            "depth": check_positive_int(self.depth, "depth"),
-            "kernel_size": check_positive_int(self.kernel_size, "kernel_size"),
-        }
+    def _params(self) -> ExtractorParams:
+        """The validated parameters; a non-int ``random_state`` is recorded as None."""
+        params = self.get_params()
+        if not isinstance(params["random_state"], numbers.Integral):
+            params["random_state"] = None
+        try:
+            return ExtractorParams.model_validate(params)
+        except ValidationError as exc:
+            raise ConfigError(describe_errors(exc, ExtractorParams, style="parameter")) from None
 
-    def _build_net(self, n_channels: int, n_classes: int, device: str) -> NeuralNetClassifier:
+    def _build_net(
+        self, params: ExtractorParams, n_channels: int, n_classes: int, device: str
+    ) -> NeuralNetClassifier:
         return NeuralNetClassifier(
             ConvFeatureNet,
             module__n_channels=n_channels,
             module__n_classes=n_classes,
-            **{f"module__{k}": v for k, v in self._architecture().items()},
+            module__width=params.width,
+            module__depth=params.depth,
+            module__kernel_size=params.kernel_size,
             criterion=nn.CrossEntropyLoss,
             optimizer=torch.optim.Adam,
-            lr=self.lr,
-            batch_size=check_positive_int(self.batch_size, "batch_size"),
-            max_epochs=check_positive_int(self.max_epochs, "max_epochs"),
+            lr=params.lr,
+            batch_size=params.batch_size,
+            max_epochs=params.max_epochs,
             iterator_train__shuffle=True,
             train_split=None,
             device=device,
@@ -170,6 +219,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         -------
         self
         """
+        params = self._params()
         X = check_panel(X)
         y = np.asarray(y)
         if y.shape != (len(X),):
@@ -181,7 +231,7 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         self.n_channels_ = X.shape[1]
         device = resolve_device(self.device)
         with torch_seed(resolve_seed(self.random_state), device):
-            net = self._build_net(X.shape[1], len(self.classes_), device)
+            net = self._build_net(params, X.shape[1], len(self.classes_), device)
             net.fit(self.standardizer_.transform(X), codes.astype(np.int64))
         net.module_.eval()
         self.net_ = net
@@ -232,6 +282,8 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
     def save(self, directory, *, metadata: dict | None = None) -> Path:
         """Write ``extractor.json`` and ``extractor.safetensors`` into ``directory``.
 
+        Written atomically, like a FlowFM model (see :func:`tsfm.io.model_dir.save_model_dir`).
+
         Parameters
         ----------
         directory : str or Path
@@ -243,23 +295,24 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
         Path
         """
         check_is_fitted(self, "net_")
-        path = Path(directory)
+        normalization = NormalizationConfig.from_standardizer(self.standardizer_)
         config = {
             "format": FORMAT,
-            "params": self.get_params(),
+            "params": self._params().model_dump(mode="json"),
             "classes": self.classes_.tolist(),
             "n_channels": self.n_channels_,
-            "normalization": self.standardizer_.to_dict(),
+            "normalization": normalization.model_dump(),
             "train_accuracy": self.train_accuracy_,
             "metadata": metadata or {},
         }
-        text = json.dumps(config, indent=2)  # fail before writing if not serialisable
-        path.mkdir(parents=True, exist_ok=True)
-        weights = self.net_.module_.state_dict()
-        state = {k: v.detach().cpu().contiguous() for k, v in weights.items()}
-        save_file(state, path / WEIGHTS_NAME, metadata={"format": FORMAT})
-        (path / CONFIG_NAME).write_text(text)
-        return path
+        return save_model_dir(
+            directory,
+            config=config,
+            state_dict=self.net_.module_.state_dict(),
+            metadata={"format": FORMAT},
+            config_name=CONFIG_NAME,
+            weights_name=WEIGHTS_NAME,
+        )
 
     @classmethod
     def load(cls, directory, *, device: str = "cpu") -> FeatureExtractor:
@@ -267,37 +320,31 @@ class FeatureExtractor(TransformerMixin, BaseEstimator):
 
         Raises
         ------
-        tsfm.io.model_dir.CheckpointError
-            If the files are missing, corrupt or of another format.
+        tsfm.exceptions.CheckpointError
+            If the files are missing, corrupt, invalid or of another format.
         """
-        path = Path(directory)
-        if not (path / CONFIG_NAME).is_file() or not (path / WEIGHTS_NAME).is_file():
-            raise CheckpointError(
-                f"{str(path)!r} holds no feature extractor: expected {CONFIG_NAME} and "
-                f"{WEIGHTS_NAME} written by FeatureExtractor.save"
-            )
         try:
-            config = json.loads((path / CONFIG_NAME).read_text())
-            if config.get("format") != FORMAT:
-                raise ValueError(f"format {config.get('format')!r}, expected {FORMAT!r}")
-            state = load_file(path / WEIGHTS_NAME, device="cpu")
-            extractor = cls(**{**config["params"], "device": device})
-            extractor.classes_ = np.asarray(config["classes"])
-            extractor.n_channels_ = int(config["n_channels"])
-            extractor.standardizer_ = ChannelStandardizer.from_dict(config["normalization"])
-            extractor.train_accuracy_ = float(config["train_accuracy"])
-            extractor.metadata_ = dict(config.get("metadata", {}))
-        except (json.JSONDecodeError, SafetensorError, KeyError, TypeError, ValueError) as exc:
-            raise CheckpointError(f"corrupt feature extractor in {str(path)!r}: {exc}") from None
-        net = extractor._build_net(
-            extractor.n_channels_, len(extractor.classes_), resolve_device(device)
-        ).initialize()
-        try:
-            net.module_.load_state_dict(state)
-        except RuntimeError as exc:
+            saved = ExtractorFile.model_validate(read_config(directory, **_FILES))
+        except ValidationError as exc:
             raise CheckpointError(
-                f"weights in {str(path)!r} do not match its config: {exc}"
+                f"corrupt feature extractor in {str(directory)!r}: "
+                f"{describe_errors(exc, ExtractorFile, style='file')}; re-create it with "
+                "FeatureExtractor.save"
             ) from None
+        extractor = cls(**{**saved.params.model_dump(), "device": device})
+        extractor.classes_ = np.asarray(saved.classes)
+        extractor.n_channels_ = saved.n_channels
+        extractor.standardizer_ = saved.normalization.to_standardizer()
+        extractor.train_accuracy_ = saved.train_accuracy
+        extractor.metadata_ = dict(saved.metadata)
+        net = extractor._build_net(
+            saved.params, saved.n_channels, len(saved.classes), resolve_device(device)
+        ).initialize()
+        state = read_weights(
+            directory, weights_name=WEIGHTS_NAME, kind="feature extractor",
+            writer="FeatureExtractor.save",
+        )
+        load_weights(net.module_, state, source=directory, writer="FeatureExtractor.save")
         net.module_.eval()
         extractor.net_ = net
         return extractor

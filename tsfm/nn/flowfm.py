@@ -1,51 +1,85 @@
-"""The joint FlowFM model: encoder, conditioner, velocity network and generator."""
+"""The joint FlowFM model: encoder, conditioner, velocity network and objective."""
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from tsfm.nn.dit1d import DiT1D
 from tsfm.nn.vit1d import ViT1D
-from tsfm.plugins import get_plugin
-from tsfm.training.augmentation import Augmentation, check_augmentation
+from tsfm.training.augmentation import Augmentation
+
+if TYPE_CHECKING:
+    from tsfm.config.model_config import ModelConfig
+    from tsfm.generative.conditioner import Conditioner
+    from tsfm.generative.objective import Objective
 
 
 class FlowFMModule(nn.Module):
     """Representation encoder f_phi jointly trained with a conditional generator.
 
-    ``forward`` computes one training example of the generator's objective: the
-    encoder's representation ``r = f_phi(x1)`` conditions the velocity network, so the
-    generator's loss is the only training signal and its gradient reaches the encoder
+    ``forward`` computes one training example of the objective: the encoder's
+    representation ``r = f_phi(x1)`` conditions the velocity network, so the
+    objective's loss is the only training signal and its gradient reaches the encoder
     through the condition (paper Eq. 5).
 
     Parameters
     ----------
-    config : dict
-        The model configuration written by :func:`tsfm.config.presets.build_config`:
-        ``n_channels``, ``n_timepoints``, ``encoder`` and ``velocity`` (keyword
-        arguments of :class:`ViT1D` / :class:`DiT1D` minus the data shape),
-        ``generator`` and ``conditioner`` (plugin names), ``generator_params``,
-        ``mask_prob`` and, optionally, ``augmentation`` (applied to training batches).
+    config : tsfm.config.model_config.ModelConfig
+        The validated model configuration; ``config.velocity`` must be set.
+    objective : type
+        The objective plugin class named by ``config.objective`` (a subclass of
+        :class:`tsfm.generative.objective.Objective`), built with
+        ``config.objective_params``.
+    conditioner : type
+        The conditioner plugin class named by ``config.conditioner``.
+
+    Attributes
+    ----------
+    encoder : ViT1D
+    velocity : DiT1D
+    conditioner : Conditioner
+    objective : Objective
+        The objective instance (it has no saved weights of its own).
+    augment : Augmentation
     """
 
-    def __init__(self, config: dict[str, Any]):
+    def __init__(
+        self,
+        config: ModelConfig,
+        objective: type[Objective],
+        conditioner: type[Conditioner],
+    ):
         super().__init__()
+        if config.velocity is None:
+            raise ValueError(
+                "FlowFMModule needs a velocity network, but config.velocity is None (an "
+                "encoder-only configuration); build the config with a velocity part"
+            )
         self.config = config
-        shape = {"n_channels": config["n_channels"], "n_timepoints": config["n_timepoints"]}
-        self.encoder = ViT1D(**shape, **config["encoder"])
-        self.velocity = DiT1D(**shape, **config["velocity"])
-        conditioner_cls = get_plugin("conditioner", config["conditioner"])
-        self.conditioner = conditioner_cls(
+        shape = {"n_channels": config.n_channels, "n_timepoints": config.n_timepoints}
+        self.encoder = ViT1D(**shape, **config.encoder.model_dump())
+        self.velocity = DiT1D(**shape, **config.velocity.model_dump())
+        self.conditioner = conditioner(
             in_features=self.encoder.out_features,
             width=self.velocity.width,
-            mask_prob=config["mask_prob"],
+            mask_prob=config.mask_prob,
         )
-        generator_cls = get_plugin("generator", config["generator"])
-        self.generator = generator_cls(**config.get("generator_params", {}))
-        self.augment = Augmentation(**check_augmentation(config.get("augmentation")))
+        self.objective = objective(**config.objective_params)
+        self.augment = Augmentation(**config.augmentation.model_dump())
+
+    @property
+    def generator(self) -> Objective:
+        """Deprecated name of :attr:`objective`."""
+        warnings.warn(
+            "FlowFMModule.generator was renamed to FlowFMModule.objective",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.objective
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Representations ``r`` of shape (n, d) for ``x`` of shape (n, C, T)."""
@@ -62,8 +96,8 @@ class FlowFMModule(nn.Module):
         """One training example: returns ``(prediction, target)``, both (n, C, T).
 
         In training mode ``x1`` is augmented first (if configured); the encoder and
-        the generator see the same augmented window.
+        the objective see the same augmented window.
         """
         x1 = self.augment(x1)
-        x_t, t, target = self.generator.training_example(x1)
+        x_t, t, target = self.objective.training_example(x1)
         return self.field(x_t, t, self.encode(x1)), target

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from tsfm.nn.vit1d import ViT1D
+
+if TYPE_CHECKING:
+    from tsfm.config.model_config import ModelConfig
 
 
 class EncoderClassifier(nn.Module):
@@ -15,20 +18,20 @@ class EncoderClassifier(nn.Module):
 
     Parameters
     ----------
-    config : dict
-        Model configuration (see :class:`tsfm.nn.FlowFMModule`); only ``n_channels``,
-        ``n_timepoints`` and ``encoder`` are used.
+    config : tsfm.config.model_config.ModelConfig
+        Model configuration; only ``n_channels``, ``n_timepoints`` and ``encoder`` are
+        used.
     n_classes : int
     dropout : float, default=0.0
         Dropout on the representation before the linear layer.
     """
 
-    def __init__(self, config: dict[str, Any], n_classes: int, dropout: float = 0.0):
+    def __init__(self, config: ModelConfig, n_classes: int, dropout: float = 0.0):
         super().__init__()
         self.encoder = ViT1D(
-            n_channels=config["n_channels"],
-            n_timepoints=config["n_timepoints"],
-            **config["encoder"],
+            n_channels=config.n_channels,
+            n_timepoints=config.n_timepoints,
+            **config.encoder.model_dump(),
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(self.encoder.out_features, n_classes)

@@ -1,4 +1,13 @@
-"""Per-channel standardisation of panel data, fitted in ``fit`` and stored with models."""
+"""Per-channel standardisation of panel data, fitted in ``fit`` and stored with models.
+
+The networks compute in float32, where squaring a value above about 1.8e19 (as every
+LayerNorm does) overflows to inf and then to NaN. Standardisation is therefore done
+in float64, and standardised values must lie within ``±MAX_STANDARDIZED`` standard
+deviations of the pretraining data's channel means. The training data itself always
+does (a z-score over ``N`` values is at most ``sqrt(N)``); data in other units than
+the pretraining data usually does not, and is rejected with
+:class:`tsfm.exceptions.NonFiniteError` instead of yielding NaN.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.preprocessing import StandardScaler
+
+from tsfm.exceptions import NonFiniteError
+
+#: largest accepted |standardised value|, in standard deviations of the pretraining data
+MAX_STANDARDIZED = 1e6
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass(frozen=True)
@@ -22,19 +38,66 @@ class ChannelStandardizer:
     mean: np.ndarray
     scale: np.ndarray
 
+    def __post_init__(self):
+        mean, scale = np.asarray(self.mean), np.asarray(self.scale)
+        if (
+            mean.ndim != 1
+            or mean.shape != scale.shape
+            or not np.isfinite(mean).all()
+            or not (np.isfinite(scale) & (scale > 0)).all()
+        ):
+            raise ValueError(
+                "normalisation statistics must be two 1-D arrays of equal length, finite, "
+                f"with positive scales; got mean {mean!r} and scale {scale!r}. Re-fit the "
+                "model (or re-create its directory with save_pretrained)"
+            )
+
     @classmethod
     def fit(cls, X: np.ndarray) -> ChannelStandardizer:
-        """Fit on ``X`` of shape (n, C, T)."""
-        scaler = StandardScaler().fit(X.transpose(0, 2, 1).reshape(-1, X.shape[1]))
+        """Fit on ``X`` of shape (n, C, T); the statistics are computed in float64."""
+        flat = np.asarray(X, dtype=np.float64).transpose(0, 2, 1).reshape(-1, X.shape[1])
+        scaler = StandardScaler().fit(flat)
         return cls(mean=scaler.mean_.astype(np.float64), scale=scaler.scale_.astype(np.float64))
 
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        """Standardise ``X`` of shape (n, C, T); returns float32."""
-        return ((X - self.mean[:, None]) / self.scale[:, None]).astype(np.float32)
+    def transform(self, X: np.ndarray, *, name: str = "X") -> np.ndarray:
+        """Standardise ``X`` of shape (n, C, T) in float64; returns float32.
 
-    def inverse_transform(self, X: np.ndarray) -> np.ndarray:
-        """Map standardised signals of shape (n, C, T) back to the data's units."""
-        return (X * self.scale[:, None] + self.mean[:, None]).astype(np.float32)
+        Raises
+        ------
+        tsfm.exceptions.NonFiniteError
+            If a standardised value lies beyond ``±MAX_STANDARDIZED`` (or is not finite).
+        """
+        Z = (np.asarray(X, dtype=np.float64) - self.mean[:, None]) / self.scale[:, None]
+        within = np.abs(Z) <= MAX_STANDARDIZED  # False for NaN and inf as well
+        if not within.all():
+            series, channel, _ = (int(i[0]) for i in np.nonzero(~within))
+            raise NonFiniteError(
+                f"{name} has values up to {np.nanmax(np.abs(Z)):.3g} standard deviations from "
+                f"the pretraining data's mean (first in series {series}, channel {channel}); "
+                f"beyond ±{MAX_STANDARDIZED:.0e} the float32 network would overflow to NaN. "
+                f"{name} is probably in other units than the pretraining data: convert it to "
+                "those units, or pretrain on data that covers this range"
+            )
+        return Z.astype(np.float32)
+
+    def inverse_transform(self, X: np.ndarray, *, name: str = "samples") -> np.ndarray:
+        """Map standardised signals of shape (n, C, T) back to the data's units (float32).
+
+        Raises
+        ------
+        tsfm.exceptions.NonFiniteError
+            If a value is not finite or exceeds the float32 range in the data's units.
+        """
+        Y = np.asarray(X, dtype=np.float64) * self.scale[:, None] + self.mean[:, None]
+        within = np.abs(Y) <= _FLOAT32_MAX
+        if not within.all():
+            raise NonFiniteError(
+                f"{int((~within).sum())} values of the {name} are NaN, inf or beyond the "
+                f"float32 range (±{_FLOAT32_MAX:.3g}) in the data's units (channel scales up "
+                f"to {self.scale.max():.3g}); pretrain on rescaled data (e.g. divided by a "
+                "power of ten) so that values stay well inside the float32 range"
+            )
+        return Y.astype(np.float32)
 
     def to_dict(self) -> dict[str, list[float]]:
         """JSON-serialisable form (floats round-trip exactly)."""

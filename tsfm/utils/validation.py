@@ -1,7 +1,8 @@
 """Input checks and conversion of panel data to a float32 array (n, C, T).
 
 All public estimators route their input through :func:`check_panel`, so that every
-format and every kind of bad input is handled in one place.
+format and every kind of bad input is handled in one place, and their outputs
+through :func:`check_finite_output`, so that none of them returns NaN.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from torch.utils.data import Dataset
+
+from tsfm.exceptions import NonFiniteError
 
 SUPPORTED_FORMATS = (
     "numpy array of shape (n_series, n_channels, n_timepoints)",
@@ -29,7 +32,7 @@ def _is_panel_frame(X: pd.DataFrame) -> bool:
 
 
 def _from_dataframe(X: pd.DataFrame) -> np.ndarray:
-    from sktime.datatypes import convert_to, mtype
+    from sktime.datatypes import check_is_mtype, convert_to, mtype
 
     try:
         kind = mtype(X, as_scitype="Panel")
@@ -42,6 +45,14 @@ def _from_dataframe(X: pd.DataFrame) -> np.ndarray:
     if kind not in ("pd-multiindex", "nested_univ"):
         raise ValueError(f"unsupported DataFrame Panel format {kind!r}; use one of: "
                          f"{'; '.join(SUPPORTED_FORMATS)}")
+    _, _, facts = check_is_mtype(X, kind, "Panel", return_metadata=["is_equal_length"])
+    if not facts["is_equal_length"]:
+        raise ValueError(
+            f"X is a {kind} Panel of series of unequal lengths, which is not supported: all "
+            "series need the same number of timepoints. Resample them to one length with "
+            "sktime's TSInterpolator, pad them with sktime's PaddingTransformer, or cut "
+            "equal windows from the recordings with tsfm.datasets.load_dataset"
+        )
     return np.asarray(convert_to(X, to_type="numpy3D"))
 
 
@@ -54,8 +65,17 @@ def _check_dtype(X: np.ndarray, name: str) -> np.ndarray:
             "the magnitude, or both as separate channels"
         )
     if X.dtype.kind == "O":
+        if any(isinstance(value, str | bytes) for value in X.flat):
+            raise TypeError(
+                f"{name} must be numeric, but its object array holds strings; parse them "
+                "into numbers first, e.g. X.astype(np.float64)"
+            )
         try:
             return X.astype(np.float64)
+        except OverflowError:
+            raise ValueError(
+                f"{name} holds integers too large for a float; rescale the data"
+            ) from None
         except (TypeError, ValueError) as exc:
             raise TypeError(
                 f"{name} must be numeric, but its object array holds non-numeric values "
@@ -95,7 +115,8 @@ def check_panel(X, *, name: str = "X") -> np.ndarray:
         values outside the float32 range.
         On complex data.
     TypeError
-        On sparse matrices and non-numeric data.
+        On sparse matrices and non-numeric data (strings included). Booleans are
+        numeric (0 and 1), as in scikit-learn.
     """
     if isinstance(X, str | os.PathLike | Dataset):
         raise TypeError(
@@ -111,7 +132,13 @@ def check_panel(X, *, name: str = "X") -> np.ndarray:
         )
     if isinstance(X, pd.DataFrame):
         X = _from_dataframe(X) if _is_panel_frame(X) else X.to_numpy()
-    X = np.asarray(X)
+    try:
+        X = np.asarray(X)
+    except ValueError as exc:
+        raise ValueError(
+            f"{name} could not be read as an array ({exc}); all series need the same number "
+            "of channels and timepoints: pad, crop or resample them to a common length"
+        ) from None
     X = _check_dtype(X, name)
     given_shape = X.shape
     if X.ndim == 2:
@@ -136,10 +163,45 @@ def check_panel(X, *, name: str = "X") -> np.ndarray:
             f"{len(series)} series, first at series {int(series[0])}); impute or drop them "
             "before fitting, e.g. with interpolation or by removing those series"
         )
-    X32 = X.astype(np.float32)
+    with np.errstate(over="ignore"):  # overflow is reported just below
+        X32 = X.astype(np.float32)
     if not np.isfinite(X32).all():
         raise ValueError(
             f"{name} has values beyond the float32 range (max |x| = {np.abs(X).max():.3g}); "
             "rescale the data"
         )
     return X32
+
+
+def check_finite_output(values: np.ndarray, *, what: str, fix: str) -> np.ndarray:
+    """Return ``values`` unchanged if all are finite; otherwise raise.
+
+    The last check on every public output (embeddings, probabilities, samples), so
+    that no estimator returns NaN silently.
+
+    Parameters
+    ----------
+    values : ndarray of any shape
+    what : str
+        What the values are, e.g. ``"embeddings"``; used in the message.
+    fix : str
+        The cause and what to do about it, appended to the message.
+
+    Returns
+    -------
+    ndarray
+        ``values``.
+
+    Raises
+    ------
+    tsfm.exceptions.NonFiniteError
+        If any value is NaN or infinite.
+    """
+    finite = np.isfinite(values)
+    if not finite.all():
+        rows = np.unique(np.nonzero(~finite)[0]) if values.ndim else np.zeros(1, dtype=int)
+        raise NonFiniteError(
+            f"the {what} contain NaN or inf ({int((~finite).sum())} values in {len(rows)} "
+            f"rows, first at row {int(rows[0])}); {fix}"
+        )
+    return values

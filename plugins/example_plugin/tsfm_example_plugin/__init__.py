@@ -11,11 +11,11 @@ import math
 
 import torch
 
-from tsfm.generative.objective import Generator, Predictor, TrainingExample
+from tsfm.generative.objective import Objective, Predictor, TrainingExample
 from tsfm.plugins.hookspecs import hookimpl
 
 
-class CosineFlowGenerator(Generator):
+class CosineFlowGenerator(Objective):
     """Flow matching on the trigonometric path cos(pi t/2) x0 + sin(pi t/2) x1."""
 
     name = "cosine_flow"

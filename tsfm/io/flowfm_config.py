@@ -1,0 +1,182 @@
+"""The schema of a FlowFM ``config.json``, and the migration of older format versions.
+
+A model directory's ``config.json`` holds four sections besides its format tag:
+
+``model``
+    The :class:`tsfm.config.model_config.ModelConfig` of the weights.
+``normalization``
+    Per-channel ``mean`` and ``scale`` of the pretraining data.
+``estimator_params``
+    The :class:`tsfm.config.settings.PretrainingSettings` of the pretrainer.
+``input`` (optional)
+    A free-form description of the input the model expects (rate, units, channel
+    names), written by model exporters such as :mod:`tsfm.zoo`; loading ignores it.
+
+Every section is validated (types, ranges, unknown keys, registered plugin names, the
+implied parameter count) before anything is built from it; any problem is a
+:class:`tsfm.exceptions.CheckpointError` naming the offending key.
+
+Format versions
+---------------
+1
+    tsfm 0.1 before the configuration schema. The model section names the objective
+    plugin ``generator`` (with ``generator_params``); ``augmentation`` may be absent,
+    and ``{}`` means none.
+2
+    The current layout, written with ``ModelConfig.model_dump()``: the objective plugin
+    is ``objective`` (with ``objective_params``), ``augmentation`` lists
+    ``crop_scale`` (null for none) and ``jitter``. ``estimator_params`` keeps the
+    estimators' parameter names (``generator``, and ``encoder``/``velocity`` overrides
+    whose ``patch_size`` may be ``"auto"``). :func:`migrate` renames the version 1 keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pydantic import ValidationError, model_validator
+
+from tsfm.config.errors import describe_errors
+from tsfm.config.model_config import ModelConfig
+from tsfm.config.normalization import NormalizationConfig
+from tsfm.config.settings import PretrainingSettings
+from tsfm.config.types import FrozenModel
+from tsfm.exceptions import CheckpointError
+from tsfm.training.normalization import ChannelStandardizer
+
+FORMAT = "tsfm.flowfm"
+FORMAT_VERSION = 2
+
+_FIX = "re-create it with save_pretrained"
+
+
+class FlowFMConfigFile(FrozenModel):
+    """The whole ``config.json`` of a FlowFM model directory (current format)."""
+
+    format: Literal["tsfm.flowfm"]
+    format_version: Literal[2]
+    model: ModelConfig
+    normalization: NormalizationConfig
+    estimator_params: PretrainingSettings
+    input: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _channels_agree(self):
+        if len(self.normalization.mean) != self.model.n_channels:
+            raise ValueError(
+                f"normalization has {len(self.normalization.mean)} channels but "
+                f"model['n_channels'] is {self.model.n_channels}"
+            )
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document: full model and normalisation, the given estimator params."""
+        return {
+            "format": self.format,
+            "format_version": self.format_version,
+            "model": self.model.model_dump(mode="json"),
+            "normalization": self.normalization.model_dump(mode="json"),
+            "estimator_params": self.estimator_params.to_params(),
+            **({} if self.input is None else {"input": self.input}),
+        }
+
+
+_RENAMED_IN_2 = {"generator": "objective", "generator_params": "objective_params"}
+
+
+def _from_version_1(payload: dict[str, Any]) -> dict[str, Any]:
+    """Rename the model section's ``generator``/``generator_params`` to ``objective``/…."""
+    model = payload.get("model")
+    if isinstance(model, dict):
+        model = {_RENAMED_IN_2.get(key, key): value for key, value in model.items()}
+    return {**payload, "format_version": 2, "model": model}
+
+
+#: ``version -> function`` turning a payload of that version into the next one
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+
+
+def _format_version(payload: dict[str, Any], source: str) -> int:
+    version = payload.get("format_version")
+    if type(version) is not int:
+        raise CheckpointError(
+            f"config.json in {source!r} has format_version={version!r}; it must be an integer "
+            f"from 1 to {FORMAT_VERSION}; {_FIX}"
+        )
+    if version > FORMAT_VERSION:
+        raise CheckpointError(
+            f"{source!r} was written by a newer tsfm (format version {version} > "
+            f"{FORMAT_VERSION}); upgrade tsfm to load it"
+        )
+    if version < 1:
+        raise CheckpointError(
+            f"config.json in {source!r} has format_version={version}; valid versions are 1 "
+            f"to {FORMAT_VERSION}; {_FIX}"
+        )
+    return version
+
+
+def migrate(payload: dict[str, Any], *, source: str) -> dict[str, Any]:
+    """Bring a parsed ``config.json`` of any known version to the current layout.
+
+    Raises
+    ------
+    tsfm.exceptions.CheckpointError
+        If the file is not a FlowFM config or its version is unknown.
+    """
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        found = payload.get("format") if isinstance(payload, dict) else type(payload).__name__
+        raise CheckpointError(
+            f"config.json in {source!r} is not a tsfm model config (format {found!r}, "
+            f"expected {FORMAT!r}); pass a directory written by save_pretrained"
+        )
+    version = _format_version(payload, source)
+    while version < FORMAT_VERSION:
+        payload = MIGRATIONS[version](payload)
+        version += 1
+    return payload
+
+
+def parse_config_file(payload: Any, *, source: str) -> FlowFMConfigFile:
+    """Migrate and validate a parsed ``config.json``.
+
+    Parameters
+    ----------
+    payload : any
+        The parsed JSON document.
+    source : str
+        The model directory, for messages.
+
+    Returns
+    -------
+    FlowFMConfigFile
+
+    Raises
+    ------
+    tsfm.exceptions.CheckpointError
+        Naming the section and key of each problem.
+    """
+    payload = migrate(payload, source=source)
+    try:
+        return FlowFMConfigFile.model_validate(payload)
+    except ValidationError as exc:
+        sections = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}) or ["top"]
+        details = describe_errors(exc, FlowFMConfigFile, style="file")
+        raise CheckpointError(
+            f"the {' and '.join(sections)} section of config.json in {source!r} is invalid: "
+            f"{details}; {_FIX}"
+        ) from None
+
+
+def config_file(
+    model: ModelConfig, standardizer: ChannelStandardizer, settings: PretrainingSettings
+) -> FlowFMConfigFile:
+    """The ``config.json`` of a fitted pretrainer (current format)."""
+    return FlowFMConfigFile(
+        format=FORMAT,
+        format_version=FORMAT_VERSION,
+        model=model,
+        normalization=NormalizationConfig.from_standardizer(standardizer),
+        estimator_params=settings,
+    )
