@@ -29,9 +29,34 @@ def write_distribution(
     return dist_info
 
 
+def write_generator_module(site: Path, module: str, generator_names: list[str]) -> Path:
+    """Write ``<module>.py`` registering one trivial generator class per name.
+
+    Each class is called ``Fake<i>`` and its docstring names the module, so a test can
+    tell which plugin won.
+    """
+    classes = "".join(
+        f"class Fake{i}(Objective):\n    \"\"\"Fake generator from {module}.\"\"\"\n\n"
+        f"    name = {name!r}\n\n\n"
+        for i, name in enumerate(generator_names)
+    )
+    listed = ", ".join(f"Fake{i}" for i in range(len(generator_names)))
+    path = site / f"{module}.py"
+    path.write_text(
+        "from tsfm.generative.objective import Objective\n"
+        "from tsfm.plugins.hookspecs import hookimpl\n\n\n"
+        f"{classes}@hookimpl\ndef tsfm_register_generators():\n    return [{listed}]\n"
+    )
+    return path
+
+
 @contextlib.contextmanager
 def on_sys_path(*paths: Path) -> Iterator[None]:
-    """Put ``paths`` on sys.path and rediscover plugins; undo both afterwards."""
+    """Put ``paths`` on sys.path and rediscover plugins; undo both afterwards.
+
+    Modules imported from ``paths`` are forgotten afterwards, so the next test can
+    reuse a module name with other contents.
+    """
     sys.path[:0] = [str(p) for p in paths]
     reload_plugins()
     try:
@@ -39,4 +64,8 @@ def on_sys_path(*paths: Path) -> Iterator[None]:
     finally:
         for p in paths:
             sys.path.remove(str(p))
+        roots = tuple(str(p) for p in paths)
+        for name, module in list(sys.modules.items()):
+            if (getattr(module, "__file__", None) or "").startswith(roots):
+                del sys.modules[name]
         reload_plugins()

@@ -11,8 +11,11 @@ def test_demo_pretrains_probes_and_plots(tmp_path, capsys):
     out = tmp_path / "demo"
     assert main(["demo", "--model", "tiny", "--epochs", "2", "--out", str(out),
                  "--device", "cpu"]) == 0
-    text = capsys.readouterr().out
+    captured = capsys.readouterr()
+    text = captured.out
     assert "train (40, 6, 100), test (40, 6, 100)" in text
+    # a log file gets plain epoch lines: no progress-bar redraws, no colour codes
+    assert "\r" not in text + captured.err and "\x1b[" not in text + captured.err
     rows = re.findall(r"^(FlowFM \(pretrained\)|untrained encoder)\s+([\d.]+)\s+([\d.]+)$",
                       text, flags=re.MULTILINE)
     assert [name for name, _, _ in rows] == ["FlowFM (pretrained)", "untrained encoder"]

@@ -10,11 +10,15 @@ few minutes on two CPU cores:
    architecture, and print both;
 4. sample signals from the pretrained generator (10 midpoint steps) and save a plot of
    them beside real training series.
+
+The model and the plot go to --out, by default a new temporary directory (its path
+is printed), so that a demo never litters the current directory.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +26,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+
+from tsfm.commands._arguments import check_device, non_negative_int, output_dir, positive_int
+from tsfm.config.presets import PRESETS
 
 DEFAULT_DATASET = "basic_motions"
 #: the settings of benchmarks/uea_probe.py, fixed in advance (tiny preset, 10 patches
@@ -40,18 +47,40 @@ def add_parser(subparsers) -> None:
                         help="dataset adapter name (default: the embedded BasicMotions)")
     parser.add_argument("--data-dir", default=None,
                         help="directory holding the dataset's original files")
-    parser.add_argument("--model", default="tiny", help="size preset: tiny, small, base")
-    parser.add_argument("--epochs", type=int, default=None,
+    parser.add_argument("--model", default="tiny", choices=sorted(PRESETS),
+                        help="size preset (default: tiny)")
+    parser.add_argument("--epochs", type=positive_int, default=None,
                         help="pretraining epochs (default: about 2000 optimisation steps, "
                              "between 10 and 100 epochs)")
-    parser.add_argument("--patch-size", type=int, default=None,
+    parser.add_argument("--patch-size", type=positive_int, default=None,
                         help="patch size of encoder and velocity network (default: "
                              "round(T / 10), i.e. 10 patches per series)")
-    parser.add_argument("--out", default="tsfm-demo",
-                        help="where to save the model and the plot of generated signals")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="auto")
+    parser.add_argument("--out", type=output_dir, default=None,
+                        help="directory for the model and the plot of generated signals "
+                             "(default: a new temporary directory)")
+    parser.add_argument("--seed", type=non_negative_int, default=0)
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.set_defaults(func=run)
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Check what argparse cannot (the device, the dataset's name) before any work.
+
+    Raises
+    ------
+    ValueError
+        For CUDA asked for on a machine without it, or an unknown dataset.
+    """
+    check_device(args.device)
+    if args.dataset != DEFAULT_DATASET or args.data_dir is not None:
+        from tsfm.plugins import get_plugin
+
+        get_plugin("dataset", args.dataset.partition(":")[0])
+
+
+def output_directory(out: Path | None) -> Path:
+    """``out``, or a new empty temporary directory when it is None."""
+    return Path(tempfile.mkdtemp(prefix="tsfm-demo-")) if out is None else out
 
 
 def load_demo_data(dataset: str, data_dir: str | None):
@@ -94,6 +123,7 @@ def _score(pipe: Pipeline, X_train, y_train, X_test, y_test) -> tuple[float, flo
 def run(args: argparse.Namespace) -> int:
     from tsfm import FlowFMPretrainer, FlowFMTransformer
 
+    check_args(args)
     X_train, y_train, X_test, y_test, description = load_demo_data(args.dataset, args.data_dir)
     print(f"dataset: {description}")
     classes = sorted(str(c) for c in set(y_train))
@@ -107,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     pre = FlowFMPretrainer(max_epochs=epochs, verbose=1, **params).fit(X_train)
     seconds = time.perf_counter() - start
-    out = pre.save_pretrained(args.out)
+    out = pre.save_pretrained(output_directory(args.out))
     print(f"pretrained {args.model} FlowFM for {epochs} epochs in {seconds:.0f} s "
           f"(labels unused); saved to {out}/")
 

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
+
+from tsfm.commands._arguments import (
+    OutputFile,
+    check_device,
+    existing_file,
+    non_negative_int,
+    positive_int,
+)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -19,17 +26,21 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--model", required=True, help="model directory (save_pretrained)")
-    parser.add_argument("-n", "--n-samples", type=int, default=16, help="series to generate")
-    parser.add_argument("--out", required=True, help="output .npy file")
-    parser.add_argument("--plot", help="optional figure of the first series (e.g. samples.png)")
+    parser.add_argument("-n", "--n-samples", type=positive_int, default=16,
+                        help="series to generate")
+    parser.add_argument("--out", type=OutputFile(".npy"), required=True,
+                        help="output .npy file")
+    parser.add_argument("--plot", type=OutputFile(),
+                        help="optional figure of the first series (e.g. samples.png)")
     parser.add_argument(
         "--solver",
         help="euler, midpoint, rk4, dopri5 (FlowFM) or ddpm, ddim (DiffFM); default: the "
         "model's generator's default",
     )
-    parser.add_argument("--steps", type=int, help="steps of a fixed-step solver, DDPM or DDIM")
+    parser.add_argument("--steps", type=positive_int,
+                        help="steps of a fixed-step solver, DDPM or DDIM")
     parser.add_argument(
-        "--condition",
+        "--condition", type=existing_file,
         help=".npy file of reference series (n or 1, C, T) to condition on; also plotted "
         "beside the samples",
     )
@@ -37,19 +48,41 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--guidance-scale", type=float,
         help="classifier-free guidance weight w (needs --condition)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed of the noise")
+    parser.add_argument("--seed", type=non_negative_int, default=0,
+                        help="random seed of the noise")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.set_defaults(func=run)
     return parser
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Check what argparse cannot (the device, argument combinations) before any work.
+
+    Raises
+    ------
+    ValueError
+        For CUDA asked for on a machine without it, or a guidance scale without a
+        condition or outside its range.
+    """
+    from tsfm.estimators.generator import GUIDANCE_RANGE
+
+    check_device(args.device)
+    if args.guidance_scale is not None:
+        if args.condition is None:
+            raise ValueError("--guidance-scale needs --condition (the reference series to "
+                             "guide towards); add --condition or drop --guidance-scale")
+        low, high = GUIDANCE_RANGE
+        if not low <= args.guidance_scale <= high:
+            raise ValueError(f"--guidance-scale must be in [{low:g}, {high:g}], got "
+                             f"{args.guidance_scale!r}")
 
 
 def run(args: argparse.Namespace) -> int:
     """Generate, save and optionally plot; returns the exit status."""
     from tsfm.estimators.generator import FlowFMSignalGenerator
 
-    out = Path(args.out)
-    if out.suffix != ".npy":
-        raise SystemExit(f"tsfm generate: --out must end in .npy, got {str(out)!r}")
+    check_args(args)
+    out = args.out
     condition = None
     if args.condition:
         condition = np.load(args.condition, allow_pickle=False)
@@ -70,10 +103,10 @@ def run(args: argparse.Namespace) -> int:
         f"({generator.generator_name_}, solver {generator.solver_}, NFE {generator.nfe_})"
     )
     if args.plot:
-        from tsfm.utils.plotting import plot_generated_vs_real, plot_samples
+        from tsfm.utils.plotting import plot_conditioned_samples, plot_samples
 
         if condition is not None:
-            plot_generated_vs_real(condition, samples, args.plot)
+            plot_conditioned_samples(condition, samples, args.plot)
         else:
             plot_samples(samples, args.plot)
         print(f"wrote {args.plot}")

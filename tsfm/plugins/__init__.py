@@ -2,7 +2,9 @@
 
 Generators (training objectives), conditioners and dataset adapters are found through
 the ``tsfm`` entry-point group; :mod:`tsfm.plugins.hookspecs` documents the hooks and
-:mod:`tsfm.plugins.registry` loads them.
+:mod:`tsfm.plugins.registry` loads them. :func:`list_plugins` browses them (every kind
+by default; ``pandas.DataFrame(list_plugins())`` is a table) and :func:`plugin_provenance`
+names the distribution and version behind one plugin.
 """
 
 from tsfm.plugins.hookspecs import hookimpl
@@ -12,8 +14,10 @@ from tsfm.plugins.registry import (
     PluginInfo,
     PluginLoadError,
     PluginLoadWarning,
+    PluginProvenance,
     get_plugin,
     list_plugins,
+    plugin_provenance,
     reload_plugins,
 )
 
@@ -23,8 +27,10 @@ __all__ = [
     "PluginInfo",
     "PluginLoadError",
     "PluginLoadWarning",
+    "PluginProvenance",
     "get_plugin",
     "hookimpl",
     "list_plugins",
+    "plugin_provenance",
     "reload_plugins",
 ]

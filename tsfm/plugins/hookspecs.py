@@ -24,10 +24,10 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 @hookspec
 def tsfm_register_generators() -> list[type]:
-    """Return generator classes (subclasses of :class:`tsfm.generative.objective.Generator`).
+    """Return objective classes (subclasses of :class:`tsfm.generative.objective.Objective`).
 
-    A generator owns a probability path or noise schedule, its time convention,
-    its training target and its sampler. The estimators take it by its ``name``,
+    An objective owns a probability path or noise schedule, its time convention,
+    its training target, its loss and its sampler. The estimators take it by its ``name``,
     e.g. ``FlowFMPretrainer(generator="flow_matching")``.
     """
 
