@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from tsfm.datasets import (
     DATA_ENV_VAR,
     DatasetNotFoundError,
+    DatasetParameterError,
     WindowTooLongError,
     list_datasets,
     load_dataset,
 )
 from tsfm.plugins import list_plugins
+from tsfm.utils.validation import check_panel
 
 BUILTIN = {
     "adl", "basic_motions", "capture24", "hapt", "opportunity", "pamap2", "realworld",
     "uci_har", "uea", "wisdm", "wisdm_v1",
 }
+FINITE_RATE = r"rate must be a finite rate in Hz in \(0, 10000\]"
+FINITE_WINDOW = r"window_seconds must be a finite, positive number of seconds"
 
 
 def test_every_builtin_adapter_is_registered_through_the_entry_point_group():
@@ -63,9 +69,77 @@ def test_unsupported_channels_name_the_supported_sensors(adl_dir):
         load_dataset("adl", adl_dir, channels=("acc", "gyro"))
 
 
-def test_adapter_options_are_validated_by_the_adapter(adl_dir):
-    with pytest.raises(TypeError, match="no_such_option"):
+def test_unknown_adapter_options_list_the_options_it_takes(adl_dir):
+    with pytest.raises(TypeError, match=r"no option 'no_such_option'; its options are: include"):
         load_dataset("adl", adl_dir, no_such_option=True)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"rate": float("nan")}, r"rate=nan is invalid \(input should be a finite number\); "
+         + FINITE_RATE),
+        ({"rate": float("inf")}, r"rate=inf is invalid .*; " + FINITE_RATE),
+        ({"rate": 1e30}, r"rate=1e\+30 is invalid \(input should be less than or equal to "
+         r"10000\); " + FINITE_RATE),
+        ({"window_seconds": float("nan")}, r"window_seconds=nan is invalid .*; " + FINITE_WINDOW),
+        ({"window_seconds": float("inf")}, r"window_seconds=inf is invalid .*; " + FINITE_WINDOW),
+        ({"max_subjects": 1.5}, r"max_subjects=1.5 is invalid \(input should be a valid "
+         r"integer\); max_subjects must be an integer >= 1, or None"),
+        ({"max_gap_seconds": -1}, r"max_gap_seconds=-1 is invalid .*; max_gap_seconds must be "
+         r"a finite number of seconds >= 0"),
+        ({"labelled_only": "no"}, r"labelled_only='no' is invalid .*must be a bool"),
+    ],
+)
+def test_bad_arguments_name_the_parameter_and_its_valid_range(adl_dir, arguments, message):
+    with pytest.raises(DatasetParameterError, match=message):
+        load_dataset("adl", adl_dir, **arguments)
+
+
+def test_a_missing_name_is_a_clear_error():
+    with pytest.raises(DatasetParameterError, match=r"name must be a dataset name .* got None"):
+        load_dataset(None, ".")
+
+
+def test_a_bool_adapter_option_must_be_a_bool_not_a_string(hapt_dir):
+    with pytest.raises(
+        DatasetParameterError, match=r"option transitions='no' of dataset 'hapt' .* type bool"
+    ):
+        load_dataset("hapt", hapt_dir, transitions="no")
+
+
+def test_numpy_scalars_are_accepted_like_python_numbers(adl_dir, hapt_dir):
+    python = load_dataset("adl", adl_dir, rate=30.0, window_seconds=10, max_subjects=2)
+    numpy = load_dataset(
+        "adl", adl_dir, rate=np.float64(30.0), window_seconds=np.int64(10),
+        max_subjects=np.int64(2), overlap=np.float32(0.0), labelled_only=np.bool_(True),
+    )
+    np.testing.assert_array_equal(numpy.X, python.X)
+    assert numpy.info["rate"] == 30.0 and type(numpy.info["rate"]) is float
+    no_transitions = load_dataset("hapt", hapt_dir, transitions=np.bool_(False))
+    assert "STAND_TO_SIT" not in no_transitions.classes_
+
+
+def test_stride_seconds_steps_the_windows_and_excludes_overlap(adl_dir):
+    # m2's 700 samples at 32 Hz are 656 at 30 Hz: starts 0, 60, ..., 300 -> 6 windows; f1: 2
+    ds = load_dataset("adl", adl_dir, stride_seconds=2)
+    assert ds.metadata["start_time"].diff().dropna().round(6).isin([2.0]).sum() == 6
+    assert len(ds.X) == 8 and ds.info["stride_seconds"] == 2.0
+    with pytest.raises(DatasetParameterError, match="give overlap or stride_seconds, not both"):
+        load_dataset("adl", adl_dir, stride_seconds=2, overlap=0.5)
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_an_unequal_length_sktime_panel_says_how_to_make_lengths_equal(nested):
+    if nested:
+        X = pd.DataFrame({"a": [pd.Series([1.0, 2.0, 3.0]), pd.Series([1.0, 2.0])]})
+    else:
+        index = pd.MultiIndex.from_tuples([(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)])
+        X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, 5.0]}, index=index)
+    with pytest.raises(
+        ValueError, match=r"unequal lengths, which is not supported.*PaddingTransformer"
+    ):
+        check_panel(X)
 
 
 def test_list_datasets_shows_found_and_missing_data(adl_dir, hapt_dir):

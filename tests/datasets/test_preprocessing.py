@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from tsfm.datasets.errors import DatasetParameterError
 from tsfm.datasets.gaps import fill_or_cut_gaps, split_at_clock_gaps, to_regular_grid
 from tsfm.datasets.recording import LabelInterval, Recording, intervals_from_codes
 from tsfm.datasets.resampling import rate_ratio, resample, resampled_length
@@ -156,6 +157,36 @@ def test_windows_do_not_cross_a_cut_gap():
 def test_invalid_overlap_is_rejected():
     with pytest.raises(ValueError, match="overlap"):
         WindowSpec.from_seconds(30.0, 10.0, overlap=1.0)
+
+
+def test_stride_seconds_sets_the_step_in_samples():
+    spec = WindowSpec.from_seconds(30.0, 10.0, stride_seconds=2.0)
+    assert (spec.n_timepoints, spec.step) == (300, 60)
+    rec = _recording(420, [LabelInterval(0, 420, "a")])  # 14 s: starts at 0, 2 and 4 s
+    assert window_recording(rec, spec, Counter()).metadata["start_time"].tolist() == [0, 2, 4]
+
+
+def test_a_stride_shorter_than_one_sample_is_rejected():
+    with pytest.raises(DatasetParameterError, match=r"stride_seconds=0.01 is shorter than one"):
+        WindowSpec.from_seconds(30.0, 10.0, stride_seconds=0.01)
+
+
+def test_continuous_windows_cross_label_boundaries_and_are_labelled_only_inside_one():
+    rec = _recording(100, [LabelInterval(0, 45, "a"), LabelInterval(45, 100, "b")])
+    spec = WindowSpec(30.0, 20, 20, labelled_only=False, continuous=True)
+    batch = window_recording(rec, spec, Counter())
+    assert batch.X[:, 0, 0].tolist() == [0.0, 20.0, 40.0, 60.0, 80.0]
+    assert batch.metadata["activity"].tolist() == ["a", "a", None, "b", "b"]
+    labelled = window_recording(rec, WindowSpec(30.0, 20, 20, continuous=True), Counter())
+    assert labelled.metadata["activity"].tolist() == ["a", "a", "b", "b"]
+
+
+def test_windowed_seconds_count_the_segments_long_enough_for_a_window():
+    counts = Counter()
+    rec = _recording(100, [LabelInterval(0, 100, "a")])
+    rec.signals[:, 40:70] = np.nan  # cut into 40 and 30 samples; a window is 35
+    window_recording(rec, WindowSpec(30.0, 35, 35, max_gap_seconds=0.1), counts)
+    assert counts["windowed_seconds"] == pytest.approx(40 / 30)
 
 
 def test_malformed_lines_are_skipped_counted_and_keep_their_place(tmp_path):

@@ -6,11 +6,24 @@
 
 Every adapter is a plugin (``tsfm_register_dataset_adapters`` hook); the built-in ones
 live in ``tsfm_builtins.datasets``. Preprocessing (unit conversion to g, gap filling,
-anti-aliased resampling, windowing) is shared by all adapters.
+anti-aliased resampling, windowing) is shared by all adapters. :func:`build_corpus`
+writes several datasets, windowed alike, to one shard directory for pretraining.
 """
 
 from tsfm.datasets.adapter import DatasetAdapter, DownloadSource
-from tsfm.datasets.errors import DatasetDownloadError, DatasetNotFoundError, WindowTooLongError
+from tsfm.datasets.corpus import (
+    CORPORA,
+    WRIST_CORPUS,
+    DatasetSpec,
+    build_corpus,
+    corpus_table,
+)
+from tsfm.datasets.errors import (
+    DatasetDownloadError,
+    DatasetNotFoundError,
+    DatasetParameterError,
+    WindowTooLongError,
+)
 from tsfm.datasets.loading import (
     DATA_ENV_VAR,
     WindowStream,
@@ -19,6 +32,7 @@ from tsfm.datasets.loading import (
     load_dataset,
     stream_windows,
 )
+from tsfm.datasets.model_input import to_model_input
 from tsfm.datasets.recording import LabelInterval, Recording
 from tsfm.datasets.shards import ShardDataset, channel_stats, write_shards
 from tsfm.datasets.splits import train_test_split_subjects
@@ -26,10 +40,13 @@ from tsfm.datasets.windowed_dataset import WindowedDataset
 from tsfm.datasets.windowing import WindowBatch, WindowSpec
 
 __all__ = [
+    "CORPORA",
     "DATA_ENV_VAR",
     "DatasetAdapter",
     "DatasetDownloadError",
     "DatasetNotFoundError",
+    "DatasetParameterError",
+    "DatasetSpec",
     "DownloadSource",
     "LabelInterval",
     "Recording",
@@ -39,11 +56,15 @@ __all__ = [
     "WindowStream",
     "WindowTooLongError",
     "WindowedDataset",
+    "WRIST_CORPUS",
+    "build_corpus",
     "channel_stats",
+    "corpus_table",
     "get_adapter",
     "list_datasets",
     "load_dataset",
     "stream_windows",
+    "to_model_input",
     "train_test_split_subjects",
     "write_shards",
 ]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from tsfm.datasets.download import extract_all, fetch, verify_files
+from tsfm.datasets.download import check_file_name, extract_all, fetch, verify_files
 from tsfm.datasets.errors import DatasetNotFoundError
 from tsfm.datasets.recording import Recording
 
@@ -41,11 +41,16 @@ class DownloadSource:
         Checksum of the archive where the publisher states one (or where it is
         otherwise known); ``None`` where it is not, in which case the extracted key
         files (:attr:`DatasetAdapter.key_files_sha256`) are verified instead.
+    no_sha256_because : str
+        Why ``sha256`` is None (e.g. "the publisher states no checksum and the archive
+        could not be fetched to compute one"), so an unpinned archive is a documented
+        decision, never an omission.
     """
 
     url: str
     filename: str
     sha256: str | None = None
+    no_sha256_because: str = ""
 
 
 def natural_key(text: str) -> tuple:
@@ -240,15 +245,18 @@ class DatasetAdapter:
         ------
         DatasetDownloadError
             Offline, on an HTTP error, or when a checksum does not match.
+        DatasetParameterError
+            If a download's file name would place it outside ``data_dir``.
         """
         data_dir = Path(data_dir).expanduser()
         try:
             return self.locate(data_dir)
         except DatasetNotFoundError:
             pass
+        names = [check_file_name(source.filename) for source in self.downloads]
         data_dir.mkdir(parents=True, exist_ok=True)
-        for source in self.downloads:
-            archive = fetch(source.url, data_dir / source.filename, source.sha256)
+        for source, name in zip(self.downloads, names, strict=True):
+            archive = fetch(source.url, data_dir / name, source.sha256)
             extract_all(archive, data_dir, nested=self.extract_nested_archives)
         root = self.locate(data_dir)
         verify_files(root, self.key_files_sha256)

@@ -1,106 +1,142 @@
-"""Fetching archives over HTTP, verifying checksums and unpacking them safely.
+"""Fetching dataset archives with pooch: checksums, safe unpacking, clear errors.
 
 This is the only module of :mod:`tsfm.datasets` that touches the network, and only
-when a user passes ``download=True``.
+when a user passes ``download=True``. :func:`pooch.retrieve` downloads to a temporary
+file and moves it into place only once complete and, where a SHA-256 is pinned,
+verified; :class:`pooch.Unzip` and :class:`pooch.Untar` unpack.
 """
 
 from __future__ import annotations
 
-import hashlib
 import tarfile
-import urllib.error
-import urllib.request
+import warnings
 import zipfile
 from pathlib import Path
 
-from tsfm.datasets.errors import DatasetDownloadError
+import pooch
+import requests
 
-_CHUNK = 1 << 20
+from tsfm.datasets.errors import DatasetDownloadError, DatasetParameterError
+
+
+class UnverifiedDownloadWarning(UserWarning):
+    """An archive was fetched over plain http without a pinned checksum."""
 
 
 def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """Hex SHA-256 of a file."""
+    return pooch.file_hash(str(path), alg="sha256")
 
 
-def fetch(url: str, destination: Path, sha256: str | None = None, timeout: float = 60.0) -> Path:
-    """Download ``url`` to ``destination``, verifying its SHA-256 when one is given.
+def check_file_name(name: str) -> str:
+    """``name`` if it is a plain file name that stays inside its folder.
 
-    The file is written to ``destination`` + ``.part`` and renamed only once complete
-    and verified, so an interrupted download never looks finished.
+    Raises
+    ------
+    DatasetParameterError
+        For a name with a path separator, ``.`` or ``..``, or an empty name.
+    """
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise DatasetParameterError(
+            f"download file name {name!r} is not a plain file name: it would be written "
+            "outside data_dir. Use a name without '/', '\\\\' or '..'"
+        )
+    return name
+
+
+def fetch(url: str, destination: str | Path, sha256: str | None = None) -> Path:
+    """Download ``url`` to ``destination`` with :func:`pooch.retrieve`, checking its SHA-256.
+
+    Nothing is downloaded when ``destination`` already exists with the pinned checksum
+    (or exists and no checksum is pinned).
+
+    Parameters
+    ----------
+    url : str
+    destination : str or Path
+        Where the file goes.
+    sha256 : str, optional
+        Expected hex SHA-256. ``None`` where the publisher states none: then a plain
+        ``http://`` URL warns with :class:`UnverifiedDownloadWarning`.
+
+    Returns
+    -------
+    Path
+        ``destination``.
 
     Raises
     ------
     DatasetDownloadError
-        When the URL cannot be reached (for example offline) or the checksum differs.
+        When the URL cannot be reached (for example offline) or the checksum differs;
+        nothing is left at ``destination`` then.
     """
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".part")
-    digest = hashlib.sha256()
+    if sha256 is None and url.startswith("http://"):
+        warnings.warn(
+            f"{url} is served over plain http and no checksum is pinned for it, so the "
+            "download cannot be verified; compare it with the publisher's copy",
+            UnverifiedDownloadWarning,
+            stacklevel=2,
+        )
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
-            while chunk := response.read(_CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-    except (urllib.error.URLError, OSError) as exc:
-        partial.unlink(missing_ok=True)
+        path = pooch.retrieve(
+            url,
+            known_hash=None if sha256 is None else f"sha256:{sha256.lower()}",
+            fname=destination.name,
+            path=destination.parent,
+        )
+    except ValueError as exc:
+        if "hash" not in str(exc):  # pooch: "SHA256 hash of downloaded file ... does not match"
+            raise DatasetDownloadError(f"could not download {url}: {exc}") from exc
+        raise DatasetDownloadError(
+            f"checksum mismatch for {url}: {exc} The download was discarded; the source may "
+            "have changed or the transfer was corrupted. Try again, or report it if it persists."
+        ) from exc
+    except (requests.exceptions.RequestException, OSError) as exc:
         raise DatasetDownloadError(
             f"could not download {url} ({type(exc).__name__}: {exc}). If this machine is "
             f"offline, download that file on another machine and unpack it into "
             f"{destination.parent}, then load without download=True."
         ) from exc
-    if sha256 is not None and digest.hexdigest() != sha256.lower():
-        partial.unlink(missing_ok=True)
-        raise DatasetDownloadError(
-            f"checksum mismatch for {url}: expected sha256 {sha256}, got "
-            f"{digest.hexdigest()}. The file was deleted; the source may have changed or "
-            "the transfer was corrupted."
-        )
-    partial.replace(destination)
-    return destination
+    return Path(path)
 
 
-def _check_member(root: Path, name: str) -> None:
-    target = (root / name).resolve()
-    if root.resolve() not in (target, *target.parents):
-        raise DatasetDownloadError(f"archive member {name!r} would be written outside {root}")
+def _members(archive: Path) -> tuple[list[str], type[pooch.processors.ExtractorProcessor]]:
+    """Names of the files in ``archive`` and the pooch processor that unpacks it."""
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zf:
+            return [info.filename for info in zf.infolist() if not info.is_dir()], pooch.Unzip
+    if tarfile.is_tarfile(archive):
+        with tarfile.open(archive) as tf:
+            return [m.name for m in tf.getmembers() if m.isfile()], pooch.Untar
+    raise DatasetDownloadError(f"{archive} is neither a zip nor a tar archive")
 
 
-def extract(archive: Path, destination: Path) -> list[Path]:
+def extract(archive: str | Path, destination: str | Path) -> list[Path]:
     """Unpack a ``.zip``, ``.tar``, ``.tar.gz`` or ``.tgz`` archive into ``destination``.
 
     Returns
     -------
     list of Path
-        The files it unpacked.
+        The files of this archive, unpacked (not other files in ``destination``).
 
     Raises
     ------
     DatasetDownloadError
-        If the archive format is unknown, or a member would escape ``destination``.
+        If the archive format is unknown, or a member would land outside
+        ``destination`` (then nothing is unpacked).
     """
     archive, destination = Path(archive), Path(destination)
-    destination.mkdir(parents=True, exist_ok=True)
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf:
-            names = [info.filename for info in zf.infolist() if not info.is_dir()]
-            for name in names:
-                _check_member(destination, name)
-            zf.extractall(destination)
-    elif tarfile.is_tarfile(archive):
-        with tarfile.open(archive) as tf:
-            members = tf.getmembers()
-            for member in members:
-                _check_member(destination, member.name)
-            tf.extractall(destination, filter="data")
-            names = [m.name for m in members if m.isfile()]
-    else:
-        raise DatasetDownloadError(f"{archive} is neither a zip nor a tar archive")
+    names, processor = _members(archive)
+    root = destination.resolve()
+    for name in names:
+        target = (root / name).resolve()
+        if root not in (target, *target.parents):
+            raise DatasetDownloadError(
+                f"archive member {name!r} of {archive.name} would be written outside "
+                f"{destination}; the archive was not unpacked"
+            )
+    processor(extract_dir=str(root))(str(archive.resolve()), "download", None)
     return [destination / name for name in names]
 
 
@@ -108,7 +144,7 @@ def _is_archive(path: Path) -> bool:
     return path.suffix == ".zip" or path.name.endswith((".tar.gz", ".tgz", ".tar"))
 
 
-def extract_all(archive: Path, destination: Path, nested: bool = True) -> list[Path]:
+def extract_all(archive: str | Path, destination: str | Path, nested: bool = True) -> list[Path]:
     """Unpack ``archive`` and, if ``nested``, every archive it contained, recursively.
 
     Only archives that came out of ``archive`` are unpacked, never other files that
@@ -130,12 +166,12 @@ def extract_all(archive: Path, destination: Path, nested: bool = True) -> list[P
     return out
 
 
-def verify_files(root: Path, checksums: dict[str, str]) -> None:
+def verify_files(root: str | Path, checksums: dict[str, str]) -> None:
     """Check the SHA-256 of files below ``root``.
 
     Parameters
     ----------
-    root : Path
+    root : str or Path
     checksums : dict
         Path relative to ``root`` -> expected hex SHA-256.
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from tsfm.datasets.adapter import DatasetAdapter, natural_key
 from tsfm.datasets.errors import DatasetNotFoundError, WindowTooLongError
+from tsfm.datasets.parameters import check_adapter_options, check_dataset_name, check_windowing
 from tsfm.datasets.windowed_dataset import WindowedDataset
 from tsfm.datasets.windowing import WindowBatch, WindowSpec, window_recordings
 from tsfm.plugins import get_plugin, list_plugins
@@ -40,12 +41,15 @@ def get_adapter(name: str, **options: Any) -> DatasetAdapter:
     ------
     ValueError
         For an unknown name; the message lists the available names.
+    DatasetParameterError
+        For a name that is not a plain registry name (``"uea:../x"``), an option the
+        adapter does not take, or an option value of the wrong type.
     """
-    base, _, problem = name.partition(":")
+    base, problem = check_dataset_name(name)
     cls = get_plugin("dataset", base)
     if problem:
         options = {"problem": problem, **options}
-    return cls(**options)
+    return cls(**check_adapter_options(cls, options))
 
 
 @dataclass
@@ -117,26 +121,29 @@ class WindowStream:
             )
         raise ValueError(
             f"no labelled window of {self.spec.n_timepoints} samples fits inside any "
-            f"labelled interval of {self.adapter.name!r}; use a shorter window_seconds or "
-            "labelled_only=False."
+            f"labelled interval of {self.adapter.name!r}; use a shorter window_seconds, or "
+            "labelled_only=False with continuous=True to window across label boundaries."
         )
 
     def info(self) -> dict[str, Any]:
         """Provenance and processing facts for ``WindowedDataset.info``."""
         info = self.adapter.describe()
         drops = dict(self.adapter.counts)
-        not_drops = {"windows", "recordings", "longest_segment_timepoints"}
+        not_drops = {"windows", "recordings", "longest_segment_timepoints", "windowed_seconds"}
         drops.update({k: int(v) for k, v in self.counts.items() if k not in not_drops})
         info.update(
             rate=self.spec.rate,
             window_seconds=self.spec.n_timepoints / self.spec.rate,
             n_timepoints=self.spec.n_timepoints,
             overlap=self.overlap,
+            stride_seconds=self.spec.step / self.spec.rate,
             max_gap_seconds=self.spec.max_gap_seconds,
             labelled_only=self.spec.labelled_only,
+            continuous=self.spec.continuous,
             channels=list(self.channel_names),
             units=list(self.units),
             n_recordings=int(self.counts["recordings"]),
+            windowed_hours=float(self.counts["windowed_seconds"]) / 3600.0,
             drops=drops,
             data_dir=str(self.root) if self.root is not None else None,
         )
@@ -150,8 +157,10 @@ def stream_windows(
     rate: float | None = None,
     window_seconds: float | None = None,
     overlap: float = 0.0,
+    stride_seconds: float | None = None,
     channels: Sequence[str] | None = None,
     labelled_only: bool = True,
+    continuous: bool = False,
     max_subjects: int | None = None,
     max_gap_seconds: float = 0.5,
     download: bool = False,
@@ -164,6 +173,17 @@ def stream_windows(
     WindowStream
         Iterate it for one :class:`WindowBatch` per recording.
     """
+    params = check_windowing(
+        rate=rate,
+        window_seconds=window_seconds,
+        overlap=overlap,
+        stride_seconds=stride_seconds,
+        max_subjects=max_subjects,
+        max_gap_seconds=max_gap_seconds,
+        labelled_only=labelled_only,
+        continuous=continuous,
+        download=download,
+    )
     adapter = get_adapter(name, **options)
     channels = adapter.check_channels(adapter.sensors[:1] if channels is None else channels)
     root: Path | None = None
@@ -174,18 +194,26 @@ def stream_windows(
                 f"no data directory for {name!r}: pass data_dir=... or set the "
                 f"{DATA_ENV_VAR} environment variable. Expected: {adapter.expected_files}."
             )
-        root = adapter.download(directory) if download else adapter.locate(directory)
+        root = adapter.download(directory) if params.download else adapter.locate(directory)
     subjects = None
-    if max_subjects is not None:
-        if max_subjects < 1:
-            raise ValueError(f"max_subjects must be at least 1, got {max_subjects}")
-        subjects = adapter.subjects(root)[:max_subjects]
+    if params.max_subjects is not None:
+        subjects = adapter.subjects(root)[: params.max_subjects]
+    rate = params.rate
     if rate is None:
         rate = adapter.default_rate or adapter.original_rate
+    window_seconds = params.window_seconds
     if window_seconds is None:
         window_seconds = adapter.default_window_seconds or adapter.native_window_seconds(root)
-    spec = WindowSpec.from_seconds(rate, window_seconds, overlap, max_gap_seconds, labelled_only)
-    return WindowStream(adapter, root, spec, channels, subjects, overlap)
+    spec = WindowSpec.from_seconds(
+        rate,
+        window_seconds,
+        params.overlap,
+        params.max_gap_seconds,
+        params.labelled_only,
+        stride_seconds=params.stride_seconds,
+        continuous=params.continuous,
+    )
+    return WindowStream(adapter, root, spec, channels, subjects, params.overlap)
 
 
 def load_dataset(
@@ -195,8 +223,10 @@ def load_dataset(
     rate: float | None = None,
     window_seconds: float | None = None,
     overlap: float = 0.0,
+    stride_seconds: float | None = None,
     channels: Sequence[str] | None = None,
     labelled_only: bool = True,
+    continuous: bool = False,
     max_subjects: int | None = None,
     max_gap_seconds: float = 0.5,
     download: bool = False,
@@ -213,19 +243,29 @@ def load_dataset(
         Folder holding the dataset (or a parent of it, searched 3 levels deep).
         Defaults to the ``TSFM_DATA`` environment variable.
     rate : float, optional
-        Target rate in Hz. Default: the adapter's (30 Hz for wearable recordings, as
-        in the FlowFM paper; the original rate for pre-segmented archives).
+        Target rate in Hz, at most ``MAX_RATE_HZ`` (10 kHz). Default: the adapter's
+        (30 Hz for wearable recordings, as in the FlowFM paper; the original rate for
+        pre-segmented archives).
     window_seconds : float, optional
         Window duration. Default: 10 s for recordings; the segment length for
         pre-segmented archives (UEA, UCI-HAR).
     overlap : float, default 0.0
         Fraction of a window shared with the next one, in ``[0, 1)``.
+    stride_seconds : float, optional
+        Distance between consecutive window starts in seconds, instead of ``overlap``
+        (``window_seconds=10, stride_seconds=2`` gives a window every 2 s, so a 14 s
+        recording gives 3). Give ``overlap`` or ``stride_seconds``, not both.
     channels : sequence of str, optional
         ``("acc",)`` (the default for wearable datasets) or ``("acc", "gyro")`` where
         the dataset has both; archives of unknown sensors (UEA) offer ``("all",)``.
     labelled_only : bool, default True
         False keeps windows from unlabelled stretches too (label ``None``), for
         pretraining.
+    continuous : bool, default False
+        True steps windows through each gap-free stretch of signal across label
+        boundaries (for pretraining; a window keeps a label only when it lies inside one
+        labelled interval, else None). False starts windows at each labelled interval
+        and keeps them inside it.
     max_subjects : int, optional
         Read only the first subjects, in natural order of their ids.
     max_gap_seconds : float, default 0.5
@@ -244,7 +284,11 @@ def load_dataset(
     Raises
     ------
     ValueError
-        Unknown dataset name (the message lists the available ones) or bad option.
+        Unknown dataset name (the message lists the available ones).
+    DatasetParameterError
+        A ``ValueError`` and ``TypeError``: an argument or adapter option out of its
+        range or of the wrong type (NaN or infinite ``rate``, ``max_subjects=1.5``,
+        ``transitions="no"``...), or a name that is not a plain registry name.
     DatasetNotFoundError
         Missing directory or none of the expected files (the message lists them).
     WindowTooLongError
@@ -256,8 +300,10 @@ def load_dataset(
         rate=rate,
         window_seconds=window_seconds,
         overlap=overlap,
+        stride_seconds=stride_seconds,
         channels=channels,
         labelled_only=labelled_only,
+        continuous=continuous,
         max_subjects=max_subjects,
         max_gap_seconds=max_gap_seconds,
         download=download,

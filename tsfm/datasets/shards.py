@@ -211,8 +211,15 @@ class ShardDataset(torch.utils.data.Dataset):
 
     @property
     def groups(self) -> np.ndarray:
-        """Subject id per window; shape (n_windows,)."""
-        return self.metadata["subject"].to_numpy(dtype=object)
+        """Subject id per window; shape (n_windows,).
+
+        In a corpus (metadata with a ``dataset`` column) the id is prefixed with the
+        dataset, ``"hapt/1"``, so that subjects of different datasets never merge.
+        """
+        subjects = self.metadata["subject"]
+        if "dataset" in self.metadata:
+            subjects = self.metadata["dataset"] + "/" + subjects
+        return subjects.to_numpy(dtype=object)
 
 
 def channel_stats(

@@ -7,9 +7,12 @@ For each :class:`~tsfm.datasets.recording.Recording`:
    into gap-free segments;
 3. each segment is resampled to the target rate with an anti-aliasing filter;
 4. labelled windows are placed from the start of each labelled interval, stepping by
-   ``window * (1 - overlap)``, and kept only when they lie entirely inside that interval
-   (hence inside one recording of one subject). With ``labelled_only=False`` the
-   stretches outside every interval are windowed the same way, with label ``None``.
+   ``window * (1 - overlap)`` (or by ``stride_seconds``), and kept only when they lie
+   entirely inside that interval (hence inside one recording of one subject). With
+   ``labelled_only=False`` the stretches outside every interval are windowed the same
+   way, with label ``None``. With ``continuous=True`` (pretraining corpora) windows
+   step through each gap-free segment across label boundaries instead; a window is
+   labelled only when it lies inside one interval.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tsfm.datasets.errors import DatasetParameterError
 from tsfm.datasets.gaps import fill_or_cut_gaps
+from tsfm.datasets.parameters import check_windowing
 from tsfm.datasets.recording import LabelInterval, Recording
 from tsfm.datasets.resampling import resample
 from tsfm.datasets.units import channels_to_g
@@ -47,6 +52,11 @@ class WindowSpec:
         Longest gap that is interpolated instead of cut.
     labelled_only : bool
         Drop windows outside every labelled interval.
+    continuous : bool
+        Place windows every ``step`` through each gap-free segment, across label
+        boundaries (for pretraining), instead of from the start of each labelled
+        interval. A window keeps a label only when it lies inside one labelled
+        interval; otherwise its label is None.
     """
 
     rate: float
@@ -54,6 +64,7 @@ class WindowSpec:
     step: int
     max_gap_seconds: float = 0.5
     labelled_only: bool = True
+    continuous: bool = False
 
     @classmethod
     def from_seconds(
@@ -63,19 +74,72 @@ class WindowSpec:
         overlap: float = 0.0,
         max_gap_seconds: float = 0.5,
         labelled_only: bool = True,
+        stride_seconds: float | None = None,
+        continuous: bool = False,
     ) -> WindowSpec:
-        """Build a spec from a window duration and a fractional overlap in ``[0, 1)``."""
-        if not 0.0 <= overlap < 1.0:
-            raise ValueError(f"overlap must be in [0, 1), got {overlap}")
-        if rate <= 0 or window_seconds <= 0:
-            raise ValueError(
-                f"rate and window_seconds must be positive, got {rate} and {window_seconds}"
-            )
+        """Build a spec from a window duration and either an overlap or a stride.
+
+        Parameters
+        ----------
+        rate : float
+            Target rate in Hz, in ``(0, MAX_RATE_HZ]``.
+        window_seconds : float
+            Window duration; at least one sample at ``rate``.
+        overlap : float, default 0.0
+            Fraction of a window shared with the next one, in ``[0, 1)``.
+        max_gap_seconds : float, default 0.5
+        labelled_only : bool, default True
+        stride_seconds : float, optional
+            Seconds between window starts, instead of ``overlap``.
+        continuous : bool, default False
+            See :class:`WindowSpec`.
+
+        Raises
+        ------
+        DatasetParameterError
+            For an argument out of its range, a window or stride shorter than one
+            sample, or both ``overlap`` and ``stride_seconds``.
+        """
+        params = check_windowing(
+            rate=rate,
+            window_seconds=window_seconds,
+            overlap=overlap,
+            stride_seconds=stride_seconds,
+            max_gap_seconds=max_gap_seconds,
+            labelled_only=labelled_only,
+            continuous=continuous,
+        )
+        if params.rate is None or params.window_seconds is None:
+            raise DatasetParameterError("WindowSpec.from_seconds needs a rate and window_seconds")
+        rate, window_seconds = params.rate, params.window_seconds
         n_timepoints = int(round(window_seconds * rate))
         if n_timepoints < 1:
-            raise ValueError(f"a {window_seconds} s window at {rate} Hz holds no sample")
-        step = max(1, int(round(n_timepoints * (1.0 - overlap))))
-        return cls(rate, n_timepoints, step, max_gap_seconds, labelled_only)
+            raise DatasetParameterError(
+                f"a window_seconds={window_seconds} s window at rate={rate} Hz holds no sample; "
+                f"use window_seconds >= {1 / rate:g}"
+            )
+        if params.stride_seconds is None:
+            step = max(1, int(round(n_timepoints * (1.0 - params.overlap))))
+        elif params.overlap:
+            raise DatasetParameterError(
+                f"give overlap or stride_seconds, not both (got overlap={params.overlap} and "
+                f"stride_seconds={params.stride_seconds})"
+            )
+        else:
+            step = int(round(params.stride_seconds * rate))
+            if step < 1:
+                raise DatasetParameterError(
+                    f"stride_seconds={params.stride_seconds} is shorter than one sample at "
+                    f"rate={rate} Hz; use stride_seconds >= {1 / rate:g}"
+                )
+        return cls(
+            rate,
+            n_timepoints,
+            step,
+            params.max_gap_seconds,
+            params.labelled_only,
+            params.continuous,
+        )
 
 
 @dataclass
@@ -113,6 +177,61 @@ def _unlabelled_stretches(labels: list[LabelInterval], start: int, stop: int) ->
     return [(start + a, start + b) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def _segment_intervals(
+    recording: Recording, seg_start: int, seg_stop: int, length: int, spec: WindowSpec
+) -> list[tuple[int, int, str | None]]:
+    """The labelled (and, unless ``labelled_only``, unlabelled) stretches of a segment.
+
+    Returns ``(lo, hi, label)`` in samples of the resampled segment (``length`` long),
+    sorted by start; label None marks an unlabelled stretch.
+    """
+    factor = spec.rate / recording.rate
+    stretches: list[tuple[int, int, str | None]] = []
+    for interval in recording.labels:
+        a, b = max(interval.start, seg_start), min(interval.stop, seg_stop)
+        if b > a:
+            stretches.append((a, b, interval.label))
+    if not spec.labelled_only and not spec.continuous:
+        gaps = _unlabelled_stretches(recording.labels, seg_start, seg_stop)
+        stretches += [(a, b, None) for a, b in gaps]
+    mapped = []
+    for a, b, label in sorted(stretches, key=lambda stretch: stretch[0]):
+        lo, hi = _map_interval(a - seg_start, b - seg_start, factor, length)
+        if b == seg_stop:  # an interval reaching the segment's end keeps all of it
+            hi = length
+        mapped.append((lo, hi, label))
+    return mapped
+
+
+def _interval_starts(
+    recording: Recording, seg_start: int, seg_stop: int, length: int, spec: WindowSpec,
+    counts: Counter,
+) -> Iterator[tuple[int, str | None]]:
+    """Window starts stepping from the start of each stretch, inside it."""
+    n = spec.n_timepoints
+    for lo, hi, label in _segment_intervals(recording, seg_start, seg_stop, length, spec):
+        starts = range(lo, hi - n + 1, spec.step)
+        if not starts and label is not None:
+            counts["intervals_shorter_than_window"] += 1
+        for start in starts:
+            yield start, label
+
+
+def _continuous_starts(
+    recording: Recording, seg_start: int, seg_stop: int, length: int, spec: WindowSpec,
+    counts: Counter,
+) -> Iterator[tuple[int, str | None]]:
+    """Window starts stepping through the whole segment; label only if inside one interval."""
+    n = spec.n_timepoints
+    intervals = _segment_intervals(recording, seg_start, seg_stop, length, spec)
+    for start in range(0, length - n + 1, spec.step):
+        inside = [label for lo, hi, label in intervals if lo <= start and start + n <= hi]
+        label = inside[0] if inside else None
+        if label is None and spec.labelled_only:
+            continue
+        yield start, label
+
+
 def window_recording(recording: Recording, spec: WindowSpec, counts: Counter) -> WindowBatch:
     """Cut one recording into windows.
 
@@ -124,7 +243,8 @@ def window_recording(recording: Recording, spec: WindowSpec, counts: Counter) ->
     counts : collections.Counter
         Updated in place with what was dropped: ``interpolated_samples``,
         ``cut_samples``, ``gaps_cut``, ``segments_shorter_than_window``,
-        ``intervals_shorter_than_window`` and ``windows``.
+        ``intervals_shorter_than_window``, ``windows`` and ``windowed_seconds`` (the
+        duration of the gap-free segments at least one window long).
 
     Returns
     -------
@@ -137,7 +257,6 @@ def window_recording(recording: Recording, spec: WindowSpec, counts: Counter) ->
     counts["interpolated_samples"] += report.interpolated_samples
     counts["cut_samples"] += report.cut_samples
     counts["gaps_cut"] += report.gaps_cut
-    factor = spec.rate / recording.rate
     windows: list[np.ndarray] = []
     rows: list[tuple] = []
     n = spec.n_timepoints
@@ -148,26 +267,12 @@ def window_recording(recording: Recording, spec: WindowSpec, counts: Counter) ->
         if length < n:
             counts["segments_shorter_than_window"] += 1
             continue
-        stretches: list[tuple[int, int, str | None]] = []
-        for interval in recording.labels:
-            a, b = max(interval.start, seg_start), min(interval.stop, seg_stop)
-            if b > a:
-                stretches.append((a, b, interval.label))
-        if not spec.labelled_only:
-            gaps = _unlabelled_stretches(recording.labels, seg_start, seg_stop)
-            stretches += [(a, b, None) for a, b in gaps]
-        stretches.sort(key=lambda stretch: stretch[0])
-        for a, b, label in stretches:
-            lo, hi = _map_interval(a - seg_start, b - seg_start, factor, length)
-            if b == seg_stop:  # an interval reaching the segment's end keeps all of it
-                hi = length
-            starts = range(lo, hi - n + 1, spec.step)
-            if not starts and label is not None:
-                counts["intervals_shorter_than_window"] += 1
-            for s in starts:
-                windows.append(resampled[:, s : s + n])
-                time = recording.start_time + (seg_start / recording.rate) + s / spec.rate
-                rows.append((recording.subject, label, recording.source, time))
+        counts["windowed_seconds"] += length / spec.rate
+        place = _continuous_starts if spec.continuous else _interval_starts
+        for start, label in place(recording, seg_start, seg_stop, length, spec, counts):
+            windows.append(resampled[:, start : start + n])
+            time = recording.start_time + (seg_start / recording.rate) + start / spec.rate
+            rows.append((recording.subject, label, recording.source, time))
     counts["windows"] += len(windows)
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(BASE_COLUMNS)
     metadata = pd.DataFrame(
