@@ -12,6 +12,7 @@ from tsfm.estimators import (
     FlowFMTransformer,
 )
 from tsfm.plugins.hookspecs import hookimpl
+from tsfm.zoo import list_pretrained
 
 __version__ = "0.1.0"
 
@@ -22,4 +23,5 @@ __all__ = [
     "FlowFMTransformer",
     "__version__",
     "hookimpl",
+    "list_pretrained",
 ]

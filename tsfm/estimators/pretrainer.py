@@ -241,6 +241,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         Parameters
         ----------
         directory : str or Path
+            A model directory, the name of a shipped model (``tsfm.list_pretrained()``,
+            e.g. ``"flowfm-wrist-small"``: no network), or a Hugging Face Hub repo id
+            ``"org/name"`` (fetched through ``huggingface_hub``).
         device : str, default="auto"
             Where to put the weights; a model saved on GPU loads on CPU.
 
@@ -255,6 +258,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
             If the directory is missing, corrupt, invalid, or its weights do not match
             its config.
         """
+        from tsfm.zoo import model_directory
+
+        directory = model_directory(directory)
         saved = parse_config_file(read_config(directory), source=str(directory))
         settings = saved.estimator_params
         pre = cls(device=device, **settings.to_params())
