@@ -12,7 +12,13 @@ Quick budget on HAPT, all methods (about 20 minutes on 2 CPU cores)::
         --data-dir ../shared/data/UCI_HAPT --quick --keep
 
 Then copy ``summary.md`` to ``benchmarks/results/har/<dataset>/`` (``--keep``
-does it). Each method is built by ``tsfm.benchmarking.methods.build_estimator``, e.g.
+does it). ``--pretrained NAME_OR_DIR`` starts flowfm-probe and flowfm-finetune from a
+pretrained model instead of pretraining per fold (windows resampled to its rate; see
+docs/transfer.md)::
+
+    OMP_NUM_THREADS=1 python benchmarks/har.py --dataset adl --data-dir ../shared/data \
+        --quick --pretrained /work/runs/wrist-small/model --methods pretrained
+ Each method is built by ``tsfm.benchmarking.methods.build_estimator``, e.g.
 ``flowfm-probe`` is ``GridSearchCV(Pipeline([FlowFMTransformer(pretrained=<dir>),
 StandardScaler(), LogisticRegression()]), {"clf__C": ...}, cv=GroupKFold(3))``. In
 short::
@@ -71,6 +77,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--folds", type=int, default=None)
     parser.add_argument("--seeds", default=None, help="comma-separated, e.g. 0,1,2")
+    parser.add_argument("--pretrained", default=None, metavar="NAME_OR_DIR",
+                        help="start flowfm-probe/flowfm-finetune from this model")
+    parser.add_argument("--model-rate", type=float, default=30.0,
+                        help="the --pretrained model's rate in Hz where its config.json "
+                             "states none")
     parser.add_argument("--keep", action="store_true",
                         help="copy the summary and figures to benchmarks/results/har/<dataset>/")
     return parser.parse_args(argv)
@@ -82,9 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     config = BenchmarkConfig.quick_budget() if args.quick else BenchmarkConfig()
     patch_size = DATASET_SETTINGS.get(args.dataset, {}).get("patch_size")
     overrides = {"n_folds": args.folds, "patch_size": patch_size,
-                 "seeds": tuple(int(s) for s in args.seeds.split(",")) if args.seeds else None}
+                 "seeds": tuple(int(s) for s in args.seeds.split(",")) if args.seeds else None,
+                 "pretrained": args.pretrained, "model_rate": args.model_rate}
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
-    methods = resolve_methods(args.methods)
+    methods = resolve_methods(args.methods, pretrained=args.pretrained is not None)
     data = load_benchmark_data(args.dataset, args.data_dir)
     if not args.seeds:
         config = config.adapted_to(len(make_folds(data, config.n_folds)))

@@ -1,14 +1,19 @@
-"""A tiny synthetic HAR dataset and a minimal benchmark budget."""
+"""A tiny synthetic HAR dataset, a minimal benchmark budget and the shared data."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tsfm import FlowFMPretrainer
 from tsfm.benchmarking import BenchmarkConfig, BenchmarkData
 
 N_SUBJECTS = 6
 CLASSES = ("rest", "walk", "run")
+#: a one-block, 16-wide architecture with patches of 10: pretrains in about a second
+TINY = {"depth": 1, "width": 16, "heads": 2, "patch_size": 10}
 
 
 def synthetic_har(n_per_class: int = 4, n_timepoints: int = 40, seed: int = 0) -> BenchmarkData:
@@ -47,3 +52,32 @@ def tiny_config() -> BenchmarkConfig:
     return BenchmarkConfig(model="tiny", patch_size=10, pretrain_epochs=1, finetune_epochs=1,
                            batch_size=16, n_folds=3, inner_folds=2, seeds=(0,),
                            probe_C=(0.1, 1.0), quick=True)
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> Path:
+    """``../shared/data`` for fixtures of module scope; skips where it is absent."""
+    path = Path(__file__).resolve().parents[3] / "shared" / "data"
+    if not path.is_dir():
+        pytest.skip(f"real datasets not found at {path} (../shared/data is absent)")
+    return path
+
+
+def declare_rate(data: BenchmarkData, rate: float) -> BenchmarkData:
+    """``data`` with its windows declared as sampled at ``rate`` Hz."""
+    return BenchmarkData(name=data.name, X=data.X, y=data.y, groups=data.groups,
+                         info={**data.info, "rate": rate})
+
+
+@pytest.fixture(scope="session")
+def at_rate():
+    """The :func:`declare_rate` helper."""
+    return declare_rate
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory):
+    """A tiny FlowFM model pretrained for one epoch on the (3, 40) synthetic windows."""
+    pre = FlowFMPretrainer(model="tiny", max_epochs=1, encoder=TINY, velocity=TINY,
+                           device="cpu", random_state=0).fit(synthetic_har().X)
+    return pre.save_pretrained(tmp_path_factory.mktemp("model") / "tiny")

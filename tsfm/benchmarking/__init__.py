@@ -3,7 +3,10 @@
 The protocol (subject-wise ``GroupKFold``, pretraining on the training folds only,
 nested ``GridSearchCV`` over training subjects, fixed seeds) is implemented in
 :func:`run_benchmark`; ``tsfm bench har`` and ``benchmarks/har.py`` are thin
-front ends to it. See ``docs/har_benchmark.md``.
+front ends to it. See ``docs/har_benchmark.md``. Starting from a pretrained model
+(``config.pretrained``) is in :mod:`tsfm.benchmarking.pretrained`; the transfer
+benchmark over four datasets (leave-one-dataset-out models, :mod:`~tsfm.benchmarking.loo`)
+in :mod:`tsfm.benchmarking.transfer`; see ``docs/transfer.md``.
 """
 
 from tsfm.benchmarking.config import BenchmarkConfig

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 
@@ -34,6 +34,14 @@ class BenchmarkConfig:
     device : str
     quick : bool
         Whether this is the ``--quick`` budget (reported in the summary).
+    pretrained : str or None
+        A model name or directory (``--pretrained``). ``flowfm-probe`` and
+        ``flowfm-finetune`` then start from it instead of pretraining per fold,
+        ``random-probe`` and ``scratch`` take its architecture, and every method sees the
+        windows resampled to its rate (see :mod:`tsfm.benchmarking.pretrained`).
+    model_rate : float
+        The pretrained model's rate in Hz where its ``config.json`` states none
+        (``--model-rate``; 30 Hz, the rate of the wrist corpus).
     """
 
     model: str = "small"
@@ -49,7 +57,8 @@ class BenchmarkConfig:
     probe_C: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
     device: str = "cpu"
     quick: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    pretrained: str | None = None
+    model_rate: float = 30.0
 
     @classmethod
     def quick_budget(cls, **overrides: Any) -> BenchmarkConfig:

@@ -74,17 +74,19 @@ def _flow(mask_prob: float) -> EncoderSpec:
     return EncoderSpec("flow_matching", mask_prob)
 
 
+#: the FlowFM encoder of ``flowfm-probe`` and ``flowfm-finetune`` (DGS 0.5)
+FLOWFM = _flow(0.5)
 DIFFUSION = EncoderSpec("diffusion", 0.5)
 RANDOM = EncoderSpec("flow_matching", 0.5, trained=False)
 
 _CORE = [
-    Method("flowfm-probe", "probe", _flow(0.5), "transfer",
+    Method("flowfm-probe", "probe", FLOWFM, "transfer",
            "frozen FlowFM encoder (DGS 0.5) + StandardScaler + LogisticRegression"),
     Method("difffm-probe", "probe", DIFFUSION, "transfer",
            "frozen DiffFM encoder (DGS 0.5) + StandardScaler + LogisticRegression"),
     Method("random-probe", "probe", RANDOM, "transfer",
            "untrained encoder of the same architecture + the same probe (sanity floor)"),
-    Method("flowfm-finetune", "finetune", _flow(0.5), "fine-tuning",
+    Method("flowfm-finetune", "finetune", FLOWFM, "fine-tuning",
            "FlowFMClassifier from the FlowFM encoder, all weights trained"),
     Method("difffm-finetune", "finetune", DIFFUSION, "fine-tuning",
            "FlowFMClassifier from the DiffFM encoder, all weights trained"),
@@ -104,21 +106,31 @@ _DGS = [
 #: every method by name, in table order
 METHODS: dict[str, Method] = {m.name: m for m in [*_CORE, *_DGS]}
 
+#: the methods that can start from a ``--pretrained`` model (the others pretrain their
+#: own encoder variant per fold)
+PRETRAINED_METHODS = [m.name for m in _CORE if m.encoder in (None, FLOWFM, RANDOM)]
+
 #: names accepted by ``--methods`` besides method names
 ALIASES: dict[str, list[str]] = {
     "all": list(METHODS),
     "core": [m.name for m in _CORE],
     "dgs": ["flowfm-probe", "flowfm-finetune", *[m.name for m in _DGS]],
+    "pretrained": PRETRAINED_METHODS,
 }
 
 
-def resolve_methods(names: str | list[str] | None) -> list[Method]:
+def resolve_methods(names: str | list[str] | None, *, pretrained: bool = False) -> list[Method]:
     """Methods from a comma-separated list or list of names and aliases.
 
     Parameters
     ----------
     names : str, list of str or None
-        Method names or aliases (``all``, ``core``, ``dgs``); None means ``all``.
+        Method names or aliases (``all``, ``core``, ``dgs``, ``pretrained``); None means
+        ``all``.
+    pretrained : bool, default=False
+        Whether the run starts from a pretrained model (``--pretrained``). The aliases
+        then name only the methods that can (:data:`PRETRAINED_METHODS`), and naming
+        another method is an error.
 
     Returns
     -------
@@ -128,7 +140,8 @@ def resolve_methods(names: str | list[str] | None) -> list[Method]:
     Raises
     ------
     ValueError
-        For an unknown name; the message lists the valid names and aliases.
+        For an unknown name (the message lists the valid names and aliases), or, with
+        ``pretrained``, a method that pretrains its own encoder.
     """
     if names is None:
         names = ["all"]
@@ -139,13 +152,33 @@ def resolve_methods(names: str | list[str] | None) -> list[Method]:
     chosen: set[str] = set()
     for name in names:
         if name in ALIASES:
-            chosen.update(ALIASES[name])
+            chosen.update(n for n in ALIASES[name] if not pretrained or n in PRETRAINED_METHODS)
         elif name in METHODS:
             chosen.add(name)
         else:
             raise ValueError(f"unknown method {name!r}; valid methods: {', '.join(METHODS)}; "
                              f"aliases: {', '.join(ALIASES)}")
-    return [m for name, m in METHODS.items() if name in chosen]
+    methods = [m for name, m in METHODS.items() if name in chosen]
+    if pretrained:
+        check_pretrained(methods)
+    return methods
+
+
+def check_pretrained(methods: list[Method]) -> None:
+    """Refuse methods whose encoder a pretrained model cannot replace.
+
+    Raises
+    ------
+    ValueError
+        Naming the methods that pretrain their own encoder variant (DiffFM, other DGS
+        masks) and the ones that can start from ``--pretrained``.
+    """
+    own = [m.name for m in methods if m.encoder not in (None, FLOWFM, RANDOM)]
+    if own:
+        raise ValueError(
+            f"methods {own} pretrain their own encoder per fold and cannot start from "
+            f"--pretrained; with --pretrained choose from {', '.join(PRETRAINED_METHODS)} "
+            "(the alias 'pretrained' names them all)")
 
 
 def _search(pipeline: Pipeline, grid: dict, cv) -> GridSearchCV:
@@ -166,7 +199,8 @@ def _minirocket(seed: int):
 
 
 def build_estimator(method: Method, config: BenchmarkConfig, *, seed: int,
-                    encoder_dir: str | Path | None, cv, memory=None):
+                    encoder_dir: str | Path | None, cv, memory=None,
+                    architecture: dict | None = None):
     """A fresh, unfitted estimator for ``method``.
 
     Parameters
@@ -181,6 +215,10 @@ def build_estimator(method: Method, config: BenchmarkConfig, *, seed: int,
         Inner splitter of the nested ``GridSearchCV`` (built over training subjects).
     memory : joblib.Memory or str, optional
         Cache of fitted pipeline transformers during the search.
+    architecture : dict, optional
+        ``{"model": preset, "encoder": {...}}`` of ``scratch`` (a pretrained model's,
+        see :meth:`~tsfm.benchmarking.pretrained.ModelSpec.architecture`); default
+        ``config.model`` and ``config.architecture()``.
 
     Returns
     -------
@@ -204,6 +242,9 @@ def build_estimator(method: Method, config: BenchmarkConfig, *, seed: int,
     if method.kind == "finetune":
         return FlowFMClassifier(pretrained=str(encoder_dir), **deep)
     if method.kind == "scratch":
+        if architecture is not None:
+            return FlowFMClassifier(pretrained=None, model=architecture["model"],
+                                    encoder=dict(architecture["encoder"]), **deep)
         return FlowFMClassifier(pretrained=None, model=config.model,
                                 encoder=config.architecture(), **deep)
     if method.kind == "minirocket":

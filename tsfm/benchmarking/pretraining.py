@@ -11,6 +11,9 @@ import numpy as np
 from tsfm.benchmarking.config import BenchmarkConfig
 from tsfm.benchmarking.methods import EncoderSpec
 
+#: the honest default: pretraining sees only the outer fold's training windows
+PRETRAINING_SOURCE = "training folds' windows (labels unused); never the test fold"
+
 
 @dataclass(frozen=True)
 class PretrainedEncoder:
@@ -26,12 +29,15 @@ class PretrainedEncoder:
         Wall time of pretraining.
     n_windows : int
         Windows it was pretrained on.
+    source : str
+        What it was pretrained on (``pretraining_source`` of the results).
     """
 
     directory: Path
     epochs: int
     seconds: float
     n_windows: int
+    source: str = PRETRAINING_SOURCE
 
 
 def pretrain_encoder(spec: EncoderSpec, X: np.ndarray, index: np.ndarray, *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +16,21 @@ from sklearn.model_selection import GridSearchCV
 
 from tsfm.benchmarking.config import BenchmarkConfig
 from tsfm.benchmarking.data import BenchmarkData, inner_cv, make_folds
-from tsfm.benchmarking.methods import Method, build_estimator
-from tsfm.benchmarking.pretraining import PretrainedEncoder, pretrain_encoder
+from tsfm.benchmarking.methods import Method, build_estimator, check_pretrained
+from tsfm.benchmarking.pretrained import (
+    ModelSpec,
+    describe_model,
+    fit_to_model,
+    pretrained_encoders,
+)
+from tsfm.benchmarking.pretraining import (
+    PRETRAINING_SOURCE,
+    PretrainedEncoder,
+    pretrain_encoder,
+)
 from tsfm.datasets.adapter import natural_key
 
-#: the honest default: pretraining sees only the outer fold's training windows
-PRETRAINING_SOURCE = "training folds' windows (labels unused); never the test fold"
+__all__ = ["PRETRAINING_SOURCE", "BenchmarkResult", "run_benchmark"]
 
 
 @dataclass
@@ -44,6 +53,8 @@ class BenchmarkResult:
         FlowFM encoder directory of seed 0 / fold 0, with that fold's train and test indices.
     seconds : float
         Wall time of the whole run.
+    model : ModelSpec or None
+        The pretrained model the run started from (``config.pretrained``).
     """
 
     rows: pd.DataFrame
@@ -55,7 +66,7 @@ class BenchmarkResult:
     inner_cv: str
     tsne_encoder: tuple | None = None
     seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+    model: ModelSpec | None = None
 
 
 def _fit(estimator, X, y, groups):
@@ -71,13 +82,22 @@ def _budget(estimator) -> dict:
     return {"finetune_epochs": len(estimator.history_), "best_params": "fixed (no search)"}
 
 
+def _model_name(method: Method, config: BenchmarkConfig, model: ModelSpec | None) -> str:
+    """The ``model`` column: the preset of the method's network, empty for the baselines."""
+    if method.kind in ("minirocket", "features-rf"):
+        return ""
+    if model is not None and (method.kind == "scratch" or method.encoder is not None):
+        return f"{model.preset} ({model.reference})"
+    return config.model
+
+
 def run_benchmark(
     data: BenchmarkData,
     methods: list[Method],
     config: BenchmarkConfig,
     work_dir: str | Path,
     *,
-    pretrain: Callable[..., PretrainedEncoder] = pretrain_encoder,
+    pretrain: Callable[..., PretrainedEncoder] | None = None,
     log: Callable[[str], None] = print,
     keep_encoders: bool = True,
 ) -> BenchmarkResult:
@@ -89,6 +109,11 @@ def run_benchmark(
     ``GridSearchCV`` over training subjects where it has hyperparameters) and scored
     on the test fold.
 
+    With ``config.pretrained`` nothing is pretrained: the windows are resampled to the
+    model's rate (:func:`~tsfm.benchmarking.pretrained.fit_to_model`), ``flowfm-probe``
+    and ``flowfm-finetune`` start from the model, and ``random-probe`` and ``scratch``
+    take its architecture (see :mod:`tsfm.benchmarking.pretrained`).
+
     Parameters
     ----------
     data : BenchmarkData
@@ -96,20 +121,39 @@ def run_benchmark(
     config : BenchmarkConfig
     work_dir : str or Path
         Pretrained encoders go to ``work_dir/encoders/seed<s>/fold<k>/<encoder>``.
-    pretrain : callable, default=pretrain_encoder
-        ``pretrain(spec, X, index, config=, seed=, directory=)``.
+    pretrain : callable, optional
+        ``pretrain(spec, X, index, config=, seed=, directory=)``; default
+        :func:`~tsfm.benchmarking.pretraining.pretrain_encoder`, or
+        :func:`~tsfm.benchmarking.pretrained.pretrained_encoders` of
+        ``config.pretrained``.
     log : callable, default=print
         Progress messages.
     keep_encoders : bool, default=True
         Keep the encoders on disk; otherwise only seed 0 / fold 0's FlowFM encoder
-        (for the t-SNE figure) is kept.
+        (for the t-SNE figure) is kept. A pretrained model is never deleted.
 
     Returns
     -------
     BenchmarkResult
+
+    Raises
+    ------
+    ValueError
+        With ``config.pretrained``, for a method that pretrains its own encoder or
+        windows that do not fit the model (see ``fit_to_model``).
     """
     work_dir = Path(work_dir)
     started = time.perf_counter()
+    model = None
+    if config.pretrained is not None:
+        check_pretrained(methods)
+        model = describe_model(config.pretrained, default_rate=config.model_rate)
+        shape = data.X.shape
+        data = fit_to_model(data, model)
+        log(f"starting from {model.describe()}; windows {shape[1:]} -> {data.X.shape[1:]}")
+    if pretrain is None:
+        pretrain = pretrain_encoder if model is None else pretrained_encoders(model)
+    architecture = None if model is None else model.architecture()
     folds = make_folds(data, config.n_folds)
     specs = list(dict.fromkeys(m.encoder for m in methods if m.encoder is not None))
     cache_dir = work_dir / "cache"
@@ -120,7 +164,10 @@ def run_benchmark(
             encoders = {}
             for spec in specs:
                 log(f"seed {seed} fold {fold}: pretraining {spec.key} on {len(train)} "
-                    "training windows")
+                    "training windows" if model is None else
+                    f"seed {seed} fold {fold}: encoder {spec.key} "
+                    f"{'from' if spec.trained else 'untrained, architecture of'} "
+                    f"{model.reference}")
                 encoders[spec] = pretrain(spec, data.X, train, config=config, seed=seed,
                                           directory=fold_dir / spec.key)
             cv, groups, cv_text = inner_cv(data, train, config.inner_folds, seed)
@@ -128,7 +175,7 @@ def run_benchmark(
             for method in methods:
                 encoder = encoders.get(method.encoder)
                 estimator = build_estimator(
-                    method, config, seed=seed, memory=memory, cv=cv,
+                    method, config, seed=seed, memory=memory, cv=cv, architecture=architecture,
                     encoder_dir=None if encoder is None else encoder.directory)
                 start = time.perf_counter()
                 _fit(estimator, data.X[train], data.y[train], groups)
@@ -153,11 +200,10 @@ def run_benchmark(
                     "pretrain_epochs": 0 if encoder is None else encoder.epochs,
                     "pretrain_seconds": 0.0 if encoder is None else encoder.seconds,
                     "pretrain_windows": 0 if encoder is None else encoder.n_windows,
-                    "pretraining_source": "" if encoder is None else PRETRAINING_SOURCE,
+                    "pretraining_source": "" if encoder is None else encoder.source,
                     **_budget(estimator),
                     "fit_seconds": fit_seconds, "predict_seconds": predict_seconds,
-                    "model": config.model if method.kind != "minirocket" and
-                    method.kind != "features-rf" else "",
+                    "model": _model_name(method, config, model),
                     "inner_cv": cv_text if isinstance(estimator, GridSearchCV) else "",
                 }
                 rows.append(row)
@@ -172,11 +218,12 @@ def run_benchmark(
             shutil.rmtree(cache_dir, ignore_errors=True)
             if not keep_encoders:
                 for encoder in encoders.values():
-                    if tsne is None or encoder.directory != tsne[0]:
+                    mine = encoder.directory.is_relative_to(fold_dir)
+                    if mine and (tsne is None or encoder.directory != tsne[0]):
                         shutil.rmtree(encoder.directory, ignore_errors=True)
     return BenchmarkResult(
         rows=pd.DataFrame(rows),
         predictions=pd.concat(predictions, ignore_index=True) if predictions else
         pd.DataFrame(),
         folds=folds, data=data, config=config, methods=methods, inner_cv=cv_text,
-        tsne_encoder=tsne, seconds=time.perf_counter() - started)
+        tsne_encoder=tsne, seconds=time.perf_counter() - started, model=model)

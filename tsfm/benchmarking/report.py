@@ -137,22 +137,39 @@ def machine() -> dict[str, str]:
     }
 
 
+def starting_model(result: BenchmarkResult) -> str:
+    """The summary's line on the pretrained model a run started from."""
+    m, d = result.model, result.data
+    return (
+        f"- Starting model: `{m.describe()}`. flowfm-probe and flowfm-finetune start from "
+        "it (nothing is pretrained per fold); random-probe and scratch take its "
+        "architecture, untrained. Every method sees the windows resampled to "
+        f"{m.rate:g} Hz (from {d.info.get('resampled_from', '?')} Hz) at their own "
+        f"duration, {d.X.shape[2]} points (the model was pretrained on {m.n_timepoints}; "
+        "it interpolates its positional embeddings), never padded.")
+
+
 def _protocol(result: BenchmarkResult) -> list[str]:
     c, d = result.config, result.data
     outer = ("the archive's fixed TRAIN/TEST split (no subject ids), repeated over seeds"
              if not d.has_subjects else f"subject-wise GroupKFold({len(result.folds)})")
     arch = f", patch size {c.patch_size}" if c.patch_size else ""
+    source = (starting_model(result) if result.model is not None else
+              f"- Pretraining source: {PRETRAINING_SOURCE}. One encoder per fold, seed and "
+              "variant, saved and loaded by path.")
+    models = (f"- Models: `{result.model.preset}` from {result.model.reference}; "
+              if result.model is not None else
+              f"- Models: preset `{c.model}`{arch}; pretraining {c.pretrain_epochs} epochs, "
+              f"lr {c.pretrain_lr:g}; ")
     return [
         f"- Outer evaluation: {outer}; mean ± SD over {len(result.folds)} fold(s) x "
         f"{len(c.seeds)} seed(s) {list(c.seeds)}.",
-        f"- Pretraining source: {PRETRAINING_SOURCE}. One encoder per fold, seed and "
-        "variant, saved and loaded by path.",
+        source,
         f"- Nested search: GridSearchCV(scoring='f1_macro') with {result.inner_cv or 'n/a'}; "
         f"probe C in {list(c.probe_C)}; MiniRocket ridge alpha in 10^-1..10^5; "
         "RandomForest min_samples_leaf in [1, 5]. StandardScaler and every search fitted "
         "inside the training folds.",
-        f"- Models: preset `{c.model}`{arch}; pretraining {c.pretrain_epochs} epochs, "
-        f"lr {c.pretrain_lr:g}; fine-tuning and scratch {c.finetune_epochs} epochs, "
+        f"{models}fine-tuning and scratch {c.finetune_epochs} epochs, "
         f"lr {c.finetune_lr:g} (fixed a priori); batch {c.batch_size}; AdamW; device "
         f"{c.device}.",
         "- Budget: " + ("**quick** (tiny preset, few epochs, fewer folds and seeds than the "
@@ -257,6 +274,6 @@ def _figures(result: BenchmarkResult, summary: pd.DataFrame, best: str,
         embed = FlowFMTransformer(pretrained=str(directory), device=result.config.device)
         embeddings = embed.fit(d.X[train]).transform(d.X[test])
         paths["tsne"] = plot_tsne(
-            d.X[test], embeddings, d.y[test], out / "tsne.png",
-            title=f"{d.name}: test windows of fold 0 (encoder pretrained on the other folds)")
+            d.X[test], embeddings, d.y[test], out / "tsne.png", dataset=d.name,
+            has_subjects=d.has_subjects)
     return paths

@@ -65,3 +65,56 @@ def check_targets(summary: pd.DataFrame) -> list[TargetCheck]:
         _compare(summary, "flowfm-finetune >= difffm-finetune", "flowfm-finetune",
                  "difffm-finetune"),
     ]
+
+
+#: the transfer benchmark's targets: (target, left, right, margin, strict, quantifier)
+TRANSFER_TARGETS = (
+    ("transfer-probe (LOO) >= random-probe + 5 macro-F1 points, on every dataset",
+     "transfer-probe (LOO)", "random-probe", 0.05, False, "every"),
+    ("transfer-probe (LOO) > per-fold pretraining (flowfm-probe), on every dataset",
+     "transfer-probe (LOO)", "flowfm-probe", 0.0, True, "every"),
+    ("transfer-finetune (in corpus) >= scratch + 3 macro-F1 points, on every dataset",
+     "transfer-finetune (in corpus)", "scratch", 0.03, False, "every"),
+    ("transfer-probe (LOO) > minirocket, on at least one dataset",
+     "transfer-probe (LOO)", "minirocket", 0.0, True, "any"),
+)
+
+
+def _overall(statuses: list[str], quantifier: str) -> str:
+    if quantifier == "every":
+        if "missed" in statuses:
+            return "missed"
+        return "met" if set(statuses) == {"met"} else "not evaluated"
+    if "met" in statuses:
+        return "met"
+    return "missed" if set(statuses) == {"missed"} else "not evaluated"
+
+
+def check_transfer_targets(summaries: dict[str, pd.DataFrame],
+                           datasets: list[str]) -> list[TargetCheck]:
+    """Check the transfer benchmark's targets over datasets.
+
+    Parameters
+    ----------
+    summaries : dict of str to DataFrame
+        Per dataset, a summary indexed by method with ``f1_mean`` and ``f1_sd``.
+    datasets : list of str
+        Every dataset the targets are about; one without a summary counts as not
+        evaluated, so a target "on every dataset" is never met on a subset.
+
+    Returns
+    -------
+    list of TargetCheck
+        One per target of :data:`TRANSFER_TARGETS`, its detail listing each dataset.
+    """
+    checks = []
+    for target, left, right, margin, strict, quantifier in TRANSFER_TARGETS:
+        per_dataset = {
+            name: (_compare(summaries[name], target, left, right, margin=margin, strict=strict)
+                   if name in summaries else TargetCheck(target, "not evaluated", "not run"))
+            for name in datasets
+        }
+        status = _overall([c.status for c in per_dataset.values()], quantifier)
+        detail = "; ".join(f"{name}: {c.status} ({c.detail})" for name, c in per_dataset.items())
+        checks.append(TargetCheck(target, status, detail))
+    return checks

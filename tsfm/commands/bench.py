@@ -20,13 +20,18 @@ import sys
 import time
 from dataclasses import replace
 
+from tsfm.commands._arguments import IntAtLeast, check_device, output_dir, positive_int
+from tsfm.config.presets import PRESETS
+
 
 def _seeds(text: str) -> tuple[int, ...]:
     try:
         seeds = tuple(int(s) for s in text.split(",") if s.strip())
     except ValueError:
+        seeds = None
+    if seeds is None or any(seed < 0 for seed in seeds):
         raise argparse.ArgumentTypeError(
-            f"--seeds must be comma-separated integers, e.g. 0,1,2; got {text!r}") from None
+            f"--seeds must be comma-separated non-negative integers, e.g. 0,1,2; got {text!r}")
     if not seeds:
         raise argparse.ArgumentTypeError("--seeds needs at least one seed")
     return seeds
@@ -43,27 +48,54 @@ def add_parser(subparsers) -> None:
     har.add_argument("--dataset", required=True,
                      help="dataset name: hapt, adl, uea:RacketSports, ...")
     har.add_argument("--data-dir", default=None, help="folder with the dataset's files")
-    har.add_argument("--out", required=True, help="output folder")
+    har.add_argument("--out", type=output_dir, required=True, help="output folder")
     har.add_argument("--methods", default="all",
                      help="comma-separated method names or aliases all, core, dgs "
                           "(default: all)")
     har.add_argument("--quick", action="store_true", help="the quick budget (see above)")
-    har.add_argument("--folds", type=int, default=None,
+    har.add_argument("--folds", type=IntAtLeast(2), default=None,
                      help="outer GroupKFold folds (default 5; 3 with --quick)")
     har.add_argument("--seeds", type=_seeds, default=None,
                      help="comma-separated seeds (default 0,1,2; 0 with --quick)")
-    har.add_argument("--model", default=None, help="size preset: tiny, small, base")
-    har.add_argument("--patch-size", type=int, default=None,
+    har.add_argument("--model", default=None, choices=sorted(PRESETS),
+                     help="size preset (default: small; tiny with --quick)")
+    har.add_argument("--patch-size", type=positive_int, default=None,
                      help="encoder/velocity patch size (default: the dataset's setting or "
                           "the preset's)")
-    har.add_argument("--pretrain-epochs", type=int, default=None)
-    har.add_argument("--finetune-epochs", type=int, default=None)
-    har.add_argument("--device", default="cpu")
-    har.add_argument("--threads", type=int, default=1,
+    har.add_argument("--pretrain-epochs", type=positive_int, default=None)
+    har.add_argument("--finetune-epochs", type=positive_int, default=None)
+    har.add_argument("--pretrained", default=None, metavar="NAME_OR_DIR",
+                     help="start flowfm-probe and flowfm-finetune from this model (a shipped "
+                          "name or a model directory) instead of pretraining per fold; the "
+                          "windows are resampled to its rate (see docs/transfer.md)")
+    har.add_argument("--model-rate", type=float, default=30.0,
+                     help="rate in Hz of the --pretrained model where its config.json "
+                          "states none (default: 30)")
+    har.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (default: cpu)")
+    har.add_argument("--threads", type=positive_int, default=1,
                      help="torch threads (default 1: tiny models on a shared CPU are much "
                           "faster with one)")
     har.add_argument("--no-figures", action="store_true")
     har.set_defaults(func=run_har)
+
+
+def check_har_args(args: argparse.Namespace) -> list:
+    """Check what argparse cannot (the device, the method names) before any work.
+
+    Returns
+    -------
+    list of Method
+        The methods ``--methods`` names.
+
+    Raises
+    ------
+    ValueError
+        For CUDA asked for on a machine without it, or an unknown method name.
+    """
+    from tsfm.benchmarking import resolve_methods
+
+    check_device(args.device)
+    return resolve_methods(args.methods, pretrained=args.pretrained is not None)
 
 
 def run_har(args: argparse.Namespace) -> int:
@@ -73,20 +105,19 @@ def run_har(args: argparse.Namespace) -> int:
         BenchmarkConfig,
         load_benchmark_data,
         make_folds,
-        resolve_methods,
         run_benchmark,
         write_report,
     )
     from tsfm.benchmarking.data import DATASET_SETTINGS
 
+    methods = check_har_args(args)
     torch.set_num_threads(args.threads)
-    methods = resolve_methods(args.methods)
     data = load_benchmark_data(args.dataset, args.data_dir)
     config = BenchmarkConfig.quick_budget() if args.quick else BenchmarkConfig()
     overrides = {
         "n_folds": args.folds, "seeds": args.seeds, "model": args.model,
         "pretrain_epochs": args.pretrain_epochs, "finetune_epochs": args.finetune_epochs,
-        "device": args.device,
+        "device": args.device, "pretrained": args.pretrained, "model_rate": args.model_rate,
         "patch_size": args.patch_size or DATASET_SETTINGS.get(args.dataset, {}).get(
             "patch_size"),
     }
