@@ -125,6 +125,12 @@ def model_directory(reference: str | os.PathLike) -> Path:
     if _HUB_ID.match(text) and not text.startswith((".", "/", "~")):
         return _from_hub(text)
     names = [m.name for m in list_pretrained()]
+    if text.startswith((".", "/", "~")) or text.count("/") > 1 or "\\" in text:
+        raise UnknownModelError(
+            f"model directory {text!r} does not exist; expected config.json and "
+            f"model.safetensors there. Check the path, or pass a shipped model name "
+            f"({names or 'none shipped'}) or a Hugging Face Hub id 'org/name'"
+        )
     raise UnknownModelError(
         f"unknown pretrained model {text!r}: not a shipped model ({names or 'none shipped'}), "
         "an existing directory, or a Hugging Face Hub id 'org/name'. List the shipped models "
