@@ -1,7 +1,7 @@
 """Shared set-up of the generation benchmarks: data split, models, extractor, reporting.
 
 Both twins (FlowFM and DiffFM) are trained with identical settings on the same
-windows; only ``generator`` differs. Everything runs on the CPU with one torch
+windows; only ``objective`` differs. Everything runs on the CPU with one torch
 thread (on the shared 2-core benchmark machine, tiny models ran ~100x faster with
 one thread than with two, because of thread contention).
 """
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "generation"
 DATA_DIR = ROOT.parent / "shared" / "data" / "UCI_HAPT"
 
-#: the pretraining settings shared by both twins (only ``generator`` differs)
+#: the pretraining settings shared by both twins (only ``objective`` differs)
 TWIN_PARAMS = {
     "model": "tiny",  # ViT-1D and DiT-1D: depth 2, width 64, 4 heads, patch 10
     "mask_prob": 0.5,  # DGS
@@ -86,7 +86,7 @@ def load_or_train_extractor(split: dict, *, retrain: bool = False) -> FeatureExt
 
 
 def twin(name: str, epochs: int, **extra) -> FlowFMPretrainer:
-    return FlowFMPretrainer(generator=TWINS[name], max_epochs=epochs, **TWIN_PARAMS, **extra)
+    return FlowFMPretrainer(objective=TWINS[name], max_epochs=epochs, **TWIN_PARAMS, **extra)
 
 
 def write_report(stem: str, title: str, sections: list[str], rows: list[dict],

@@ -45,7 +45,7 @@ def write_generator_module(site: Path, module: str, generator_names: list[str]) 
     path.write_text(
         "from tsfm.generative.objective import Objective\n"
         "from tsfm.plugins.hookspecs import hookimpl\n\n\n"
-        f"{classes}@hookimpl\ndef tsfm_register_generators():\n    return [{listed}]\n"
+        f"{classes}@hookimpl\ndef tsfm_register_objectives():\n    return [{listed}]\n"
     )
     return path
 

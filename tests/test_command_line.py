@@ -191,16 +191,16 @@ def test_plugins_prints_a_table_of_every_kind(capsys):
     header, *rows = capsys.readouterr().out.splitlines()
     assert header.split() == ["name", "kind", "distribution", "version", "summary"]
     cells = {tuple(row.split()[:3]) for row in rows}
-    assert ("flow_matching", "generator", "tsfm") in cells
+    assert ("flow_matching", "objective", "tsfm") in cells
     assert ("dgs", "conditioner", "tsfm") in cells
     assert ("basic_motions", "dataset", "tsfm") in cells
 
 
 def test_plugins_lists_one_kind(capsys):
-    assert main(["plugins", "--kind", "generator"]) == 0
+    assert main(["plugins", "--kind", "objective"]) == 0
     rows = capsys.readouterr().out.splitlines()[1:]
-    assert [row.split()[:2] for row in rows] == [["diffusion", "generator"],
-                                                 ["flow_matching", "generator"]]
+    assert [row.split()[:2] for row in rows] == [["diffusion", "objective"],
+                                                 ["flow_matching", "objective"]]
 
 
 def test_plugins_reports_a_broken_plugin_in_strict_mode_in_one_line(

@@ -264,11 +264,11 @@ def test_training_uses_the_loss_of_the_objective_plugin(tmp_path, panel):
         "    def loss(self, prediction, target):\n"
         "        return ((prediction - target) * 0.0).mean() + 7.0\n\n\n"
         "@hookimpl\n"
-        "def tsfm_register_generators():\n"
+        "def tsfm_register_objectives():\n"
         "    return [ConstantLoss]\n"
     )
     write_distribution(tmp_path, "tsfm-constant-loss", "1.0", {"const": "tsfm_constant_loss"})
     with on_sys_path(tmp_path):
-        pre = FlowFMPretrainer(generator="constant_loss", max_epochs=2, random_state=0, **TINY)
+        pre = FlowFMPretrainer(objective="constant_loss", max_epochs=2, random_state=0, **TINY)
         pre.fit(panel)
     np.testing.assert_allclose(pre.history_[:, "train_loss"], [7.0, 7.0])

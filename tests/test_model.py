@@ -18,7 +18,7 @@ from tsfm.nn.vit1d import ViT1D
 def _config(mask_prob=0.5):
     return build_model_config(
         model="tiny", overrides={"encoder": None, "velocity": None}, n_channels=3,
-        n_timepoints=40, generator="flow_matching",
+        n_timepoints=40, objective="flow_matching",
         conditioner=resolve_conditioner("auto", mask_prob), mask_prob=mask_prob,
         augmentation=AugmentationConfig(),
     )

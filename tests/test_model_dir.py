@@ -117,8 +117,8 @@ def test_parameter_cap_rejects_a_model_within_every_range(saved):
             r"normalization has 2 channels but model\['n_channels'\] is 3",
         ),
         (
-            lambda c: c["estimator_params"].update(generator="os:system"),
-            r"estimator_params\['generator'\]: unknown generator 'os:system'; available",
+            lambda c: c["estimator_params"].update(objective="os:system"),
+            r"estimator_params\['objective'\]: unknown objective 'os:system'; available",
         ),
         (
             lambda c: c["model"].update(conditioner="os:system"),
@@ -201,7 +201,7 @@ def test_format_version_1_directories_still_load(saved, fitted, panel3):
 
 def test_saved_model_section_is_the_config_dump(saved, fitted):
     config = json.loads((saved / "config.json").read_text())
-    assert config["format_version"] == 2
+    assert config["format_version"] == 3
     assert config["model"] == fitted.config_.model_dump(mode="json")
 
 

@@ -24,7 +24,7 @@ EXAMPLE_PLUGIN = Path(__file__).resolve().parents[1] / "plugins" / "example_plug
 
 
 def test_builtins_are_registered_through_entry_points():
-    generators = {p.name: p for p in list_plugins("generator")}
+    generators = {p.name: p for p in list_plugins("objective")}
     conditioners = {p.name: p for p in list_plugins("conditioner")}
     assert generators["flow_matching"].distribution == "tsfm"
     assert generators["flow_matching"].cls.__module__ == "tsfm_builtins.flow_matching"
@@ -32,19 +32,19 @@ def test_builtins_are_registered_through_entry_points():
 
 
 def test_unknown_plugin_name_lists_available_names():
-    with pytest.raises(ValueError, match=r"unknown generator 'nope'.*'flow_matching'"):
-        get_plugin("generator", "nope")
+    with pytest.raises(ValueError, match=r"unknown objective 'nope'.*'flow_matching'"):
+        get_plugin("objective", "nope")
 
 
 def test_unknown_plugin_kind_lists_valid_kinds():
-    valid = r"valid kinds: \['conditioner', 'dataset', 'generator'\]"
+    valid = r"valid kinds: \['conditioner', 'dataset', 'objective'\]"
     with pytest.raises(ValueError, match=valid):
         list_plugins("solver")
 
 
 def test_estimator_reports_unknown_generator_with_available_names(panel):
-    with pytest.raises(ValueError, match="available generators: .*'flow_matching'"):
-        FlowFMPretrainer(generator="nope", model="tiny", max_epochs=1).fit(panel)
+    with pytest.raises(ValueError, match="available objectives: .*'flow_matching'"):
+        FlowFMPretrainer(objective="nope", model="tiny", max_epochs=1).fit(panel)
 
 
 @pytest.fixture
@@ -60,10 +60,10 @@ def example_plugin_installed(tmp_path):
 
 
 def test_third_party_generator_is_found_and_used_by_name(example_plugin_installed, panel):
-    info = {p.name: p for p in list_plugins("generator")}["cosine_flow"]
+    info = {p.name: p for p in list_plugins("objective")}["cosine_flow"]
     assert info.distribution == "tsfm-example-plugin"
     pre = FlowFMPretrainer(
-        generator="cosine_flow", model="tiny", max_epochs=2, device="cpu", random_state=0
+        objective="cosine_flow", model="tiny", max_epochs=2, device="cpu", random_state=0
     ).fit(panel)
     assert type(pre.net_.module_.objective).__name__ == "CosineFlowGenerator"
     assert np.isfinite(pre.history_[:, "train_loss"]).all()
@@ -81,7 +81,7 @@ def test_broken_plugin_warns_with_its_name_and_host_keeps_working(
 ):
     monkeypatch.delenv("TSFM_STRICT_PLUGINS", raising=False)
     with pytest.warns(PluginLoadWarning, match=r"plugin 'broken'.*tsfm-broken.*skipped"):
-        names = [p.name for p in list_plugins("generator")]
+        names = [p.name for p in list_plugins("objective")]
     assert "flow_matching" in names
 
 
@@ -90,7 +90,7 @@ def test_strict_mode_turns_a_broken_plugin_into_an_error(broken_plugin_installed
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(PluginLoadError, match="plugin 'broken'.*tsfm_no_such_module_xyz"):
-            list_plugins("generator")
+            list_plugins("objective")
 
 
 def test_third_party_generator_samples_through_the_signal_generator(
@@ -99,7 +99,7 @@ def test_third_party_generator_samples_through_the_signal_generator(
     from tsfm import FlowFMSignalGenerator
 
     pre = FlowFMPretrainer(
-        generator="cosine_flow", model="tiny", max_epochs=1, device="cpu", random_state=0
+        objective="cosine_flow", model="tiny", max_epochs=1, device="cpu", random_state=0
     ).fit(panel)
     gen = FlowFMSignalGenerator(pretrained=pre, steps=3).fit()
     assert gen.sample(2, random_state=0).shape == (2, 3, 40)
@@ -110,19 +110,19 @@ def test_list_plugins_without_a_kind_lists_every_kind_sorted_by_kind_then_name()
     everything = list_plugins()
     keys = [(p.kind, p.name) for p in everything]
     assert keys == sorted(keys)
-    assert {p.kind for p in everything} == {"conditioner", "dataset", "generator"}
-    assert [p for p in everything if p.kind == "generator"] == list_plugins("generator")
+    assert {p.kind for p in everything} == {"conditioner", "dataset", "objective"}
+    assert [p for p in everything if p.kind == "objective"] == list_plugins("objective")
 
 
 def test_plugin_listing_is_a_dataframe_with_one_column_per_attribute():
-    table = pd.DataFrame(list_plugins("generator")).set_index("name")
+    table = pd.DataFrame(list_plugins("objective")).set_index("name")
     assert table.loc["flow_matching", "distribution"] == "tsfm"
     assert table.loc["flow_matching", "summary"].startswith("Conditional flow matching")
     assert {"kind", "version", "plugin", "cls"} <= set(table.columns)
 
 
 def test_provenance_of_a_builtin_is_tsfm_and_its_installed_version():
-    provenance = plugin_provenance("generator", "flow_matching")
+    provenance = plugin_provenance("objective", "flow_matching")
     assert provenance == ("tsfm", importlib.metadata.version("tsfm"))
     assert provenance.distribution == "tsfm"
 
@@ -146,14 +146,14 @@ def test_builtin_is_not_shadowed_and_the_warning_names_both_distributions(
 ):
     monkeypatch.delenv("TSFM_STRICT_PLUGINS", raising=False)
     with pytest.warns(PluginLoadWarning) as record:
-        cls = get_plugin("generator", "flow_matching")
+        cls = get_plugin("objective", "flow_matching")
     assert cls.__module__ == "tsfm_builtins.flow_matching"
     message = str(record[0].message)
-    assert "generator 'flow_matching' is registered by both distribution 'tsfm'" in message
+    assert "objective 'flow_matching' is registered by both distribution 'tsfm'" in message
     assert "distribution 'tsfm-shadow' (entry point 'shadow')" in message
     assert "using the one from 'tsfm'" in message
     # the shadowing plugin's other, unique names still work
-    assert plugin_provenance("generator", "shadow_extra") == ("tsfm-shadow", "2.0")
+    assert plugin_provenance("objective", "shadow_extra") == ("tsfm-shadow", "2.0")
 
 
 def test_builtin_name_collision_is_an_error_in_strict_mode(
@@ -162,7 +162,7 @@ def test_builtin_name_collision_is_an_error_in_strict_mode(
     monkeypatch.setenv("TSFM_STRICT_PLUGINS", "1")
     with pytest.raises(PluginLoadError, match=r"'flow_matching' is registered by both.*"
                                               r"'tsfm'.*'tsfm-shadow'"):
-        get_plugin("generator", "flow_matching")
+        get_plugin("objective", "flow_matching")
 
 
 def test_saved_model_reloads_with_the_builtin_despite_a_shadowing_plugin(
@@ -194,7 +194,7 @@ def test_entry_points_with_the_same_name_from_two_distributions_both_load(
 ):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        builtin = {p.name: p for p in list_plugins("generator")}
+        builtin = {p.name: p for p in list_plugins("objective")}
     assert builtin["flow_matching"].cls.__module__ == "tsfm_builtins.flow_matching"
     assert builtin["flow_matching"].distribution == "tsfm"
     assert builtin["other_flow"].distribution == "tsfm-other"
@@ -220,7 +220,7 @@ def test_third_party_name_collision_keeps_the_first_on_sys_path_and_warns(
     monkeypatch.delenv("TSFM_STRICT_PLUGINS", raising=False)
     with pytest.warns(PluginLoadWarning, match=r"'twin' is registered by both distribution "
                                                r"'tsfm-first'.*and distribution 'tsfm-second'"):
-        provenance = plugin_provenance("generator", "twin")
+        provenance = plugin_provenance("objective", "twin")
     assert provenance.distribution == "tsfm-first"
 
 
@@ -238,7 +238,7 @@ def nameless_plugin_installed(tmp_path):
     (tmp_path / "tsfm_test_nameless.py").write_text(
         "from tsfm.plugins.hookspecs import hookimpl\n\n\n"
         "class Nameless:\n    pass\n\n\n"
-        "@hookimpl\ndef tsfm_register_generators():\n    return [Nameless]\n"
+        "@hookimpl\ndef tsfm_register_objectives():\n    return [Nameless]\n"
     )
     write_distribution(tmp_path, "tsfm-nameless", "1.0", {"nameless": "tsfm_test_nameless"})
     with on_sys_path(tmp_path):
@@ -251,7 +251,7 @@ def test_a_class_without_a_name_is_skipped_with_a_warning(
     monkeypatch.delenv("TSFM_STRICT_PLUGINS", raising=False)
     with pytest.warns(PluginLoadWarning, match=r"plugin 'nameless' \(from distribution "
                                                r"'tsfm-nameless'\).*Nameless.*attribute 'name'"):
-        names = [p.name for p in list_plugins("generator")]
+        names = [p.name for p in list_plugins("objective")]
     assert names == ["diffusion", "flow_matching"]
 
 
@@ -260,7 +260,7 @@ def test_a_class_without_a_name_is_an_error_in_strict_mode(
 ):
     monkeypatch.setenv("TSFM_STRICT_PLUGINS", "1")
     with pytest.raises(PluginLoadError, match="class attribute 'name'"):
-        list_plugins("generator")
+        list_plugins("objective")
 
 
 @pytest.fixture
@@ -288,3 +288,21 @@ def test_plugin_load_error_is_a_tsfm_error_and_an_import_error():
     from tsfm.exceptions import TsfmError
 
     assert issubclass(PluginLoadError, TsfmError) and issubclass(PluginLoadError, ImportError)
+
+
+def test_a_plugin_using_the_old_hook_name_still_registers_with_a_future_warning(tmp_path):
+    from plugin_env import on_sys_path, write_distribution
+
+    (tmp_path / "tsfm_old_hook.py").write_text(
+        "from tsfm.plugins.hookspecs import hookimpl\n"
+        "from tsfm_builtins.flow_matching import FlowMatchingGenerator\n\n\n"
+        "class OldHook(FlowMatchingGenerator):\n"
+        "    name = 'old_hook'\n\n\n"
+        "@hookimpl\n"
+        "def tsfm_register_generators():\n"
+        "    return [OldHook]\n"
+    )
+    write_distribution(tmp_path, "tsfm-old-hook", "1.0", {"old": "tsfm_old_hook"})
+    with on_sys_path(tmp_path), pytest.warns(FutureWarning,
+                                             match="renamed tsfm_register_objectives"):
+        assert get_plugin("objective", "old_hook").name == "old_hook"

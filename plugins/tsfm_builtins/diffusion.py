@@ -183,5 +183,5 @@ class DiffusionGenerator(Objective):
 
 
 @hookimpl
-def tsfm_register_generators() -> list[type]:
+def tsfm_register_objectives() -> list[type]:
     return [DiffusionGenerator]

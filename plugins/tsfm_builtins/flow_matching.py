@@ -139,5 +139,5 @@ class FlowMatchingGenerator(Objective):
 
 
 @hookimpl
-def tsfm_register_generators() -> list[type]:
+def tsfm_register_objectives() -> list[type]:
     return [FlowMatchingGenerator]

@@ -36,8 +36,8 @@ def flowfm(series) -> FlowFMPretrainer:
 
 @pytest.fixture(scope="session")
 def difffm(series) -> FlowFMPretrainer:
-    """A tiny DiffFM twin (generator='diffusion') trained with DGS."""
-    return FlowFMPretrainer(generator="diffusion", **TINY).fit(series)
+    """A tiny DiffFM twin (objective='diffusion') trained with DGS."""
+    return FlowFMPretrainer(objective="diffusion", **TINY).fit(series)
 
 
 @pytest.fixture(scope="session")

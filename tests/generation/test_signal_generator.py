@@ -196,7 +196,7 @@ def test_the_model_stays_in_its_training_mode(flowfm):
 def test_difffm_samples_with_ddim_by_default(difffm, series):
     gen = generator_for(difffm)
     S = gen.sample(3, random_state=0)
-    assert (gen.generator_name_, gen.solver_, gen.steps_) == ("diffusion", "ddim", 50)
+    assert (gen.objective_, gen.solver_, gen.steps_) == ("diffusion", "ddim", 50)
     assert gen.nfe_ == 50
     assert S.shape == (3, *series.shape[1:])
 

@@ -28,14 +28,14 @@ class EncoderSpec:
 
     Attributes
     ----------
-    generator : {"flow_matching", "diffusion"}
+    objective : {"flow_matching", "diffusion"}
     mask_prob : float
         DGS masking probability of pretraining.
     trained : bool
         False for the untrained (randomly initialised) encoder of ``random-probe``.
     """
 
-    generator: str
+    objective: str
     mask_prob: float
     trained: bool = True
 
@@ -44,7 +44,7 @@ class EncoderSpec:
         """A short name, also the encoder's directory name (``flowfm-mask0.5``)."""
         if not self.trained:
             return "random"
-        family = "flowfm" if self.generator == "flow_matching" else "difffm"
+        family = "flowfm" if self.objective == "flow_matching" else "difffm"
         return f"{family}-mask{self.mask_prob:g}"
 
 

@@ -50,7 +50,7 @@ class ModelSpec:
         Its size preset (``tiny``, ``small``, ``base``).
     encoder, velocity : dict
         Its full network configurations (depth, width, heads, patch size...).
-    generator : str
+    objective : str
         Its pretraining objective.
     corpus_datasets : tuple of str or None
         Datasets of its pretraining corpus, where a ``run.json`` beside the model
@@ -67,7 +67,7 @@ class ModelSpec:
     preset: str
     encoder: dict[str, Any]
     velocity: dict[str, Any]
-    generator: str
+    objective: str
     corpus_datasets: tuple[str, ...] | None = None
 
     def architecture(self) -> dict[str, Any]:
@@ -79,7 +79,7 @@ class ModelSpec:
         """One line for logs and reports."""
         corpus = (", ".join(self.corpus_datasets) if self.corpus_datasets is not None
                   else "unknown")
-        return (f"{self.reference} ({self.preset}, {self.generator}, {self.n_channels} ch x "
+        return (f"{self.reference} ({self.preset}, {self.objective}, {self.n_channels} ch x "
                 f"{self.n_timepoints} pts at {self.rate:g} Hz [{self.rate_source}], patch "
                 f"{self.patch_size}; pretraining corpus: {corpus})")
 
@@ -133,7 +133,7 @@ def describe_model(reference: str | Path, *, default_rate: float = 30.0) -> Mode
         patch_size=config.largest_patch(), preset=pre.model,
         encoder=config.encoder.model_dump(mode="json"),
         velocity=config.velocity.model_dump(mode="json"),
-        generator=pre.generator, corpus_datasets=_corpus_datasets(Path(directory)))
+        objective=pre.settings_.objective, corpus_datasets=_corpus_datasets(Path(directory)))
 
 
 def fit_to_model(data: BenchmarkData, model: ModelSpec) -> BenchmarkData:
@@ -208,7 +208,7 @@ def pretrained_encoders(model: ModelSpec) -> Callable[..., PretrainedEncoder]:
             return PretrainedEncoder(model.directory, 0, 0.0, 0, source=source)
         if spec == RANDOM:
             pretrainer = FlowFMPretrainer(
-                generator=model.generator, max_epochs=0, batch_size=config.batch_size,
+                objective=model.objective, max_epochs=0, batch_size=config.batch_size,
                 device=config.device, random_state=seed, **model.architecture())
             pretrainer.fit(X[index])
             pretrainer.save_pretrained(directory)

@@ -64,7 +64,7 @@ def pretrain_encoder(spec: EncoderSpec, X: np.ndarray, index: np.ndarray, *,
     epochs = config.pretrain_epochs if spec.trained else 0
     arch = config.architecture()
     pretrainer = FlowFMPretrainer(
-        model=config.model, generator=spec.generator, mask_prob=spec.mask_prob,
+        model=config.model, objective=spec.objective, mask_prob=spec.mask_prob,
         max_epochs=epochs, batch_size=config.batch_size, lr=config.pretrain_lr,
         device=config.device, random_state=seed, encoder=arch, velocity=arch,
     )

@@ -235,7 +235,7 @@ def run_pretrained(args: argparse.Namespace, model) -> int:
     out.mkdir(parents=True, exist_ok=True)
     pre = FlowFMPretrainer.from_pretrained(model.directory, device=args.device)
     _plot_generated(pre, data, out, name=str(args.pretrained), seed=args.seed)
-    untrained = FlowFMTransformer(max_epochs=0, generator=model.generator, device=args.device,
+    untrained = FlowFMTransformer(max_epochs=0, objective=model.objective, device=args.device,
                                   random_state=args.seed, **model.architecture())
     _print_scores([
         (f"{args.pretrained} (frozen)",

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     np.save(out, samples)
     print(
         f"wrote {samples.shape[0]} series of shape {samples.shape[1:]} to {out} "
-        f"({generator.generator_name_}, solver {generator.solver_}, NFE {generator.nfe_})"
+        f"({generator.objective_}, solver {generator.solver_}, NFE {generator.nfe_})"
     )
     if args.plot:
         from tsfm.utils.plotting import plot_conditioned_samples, plot_samples

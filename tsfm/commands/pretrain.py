@@ -44,6 +44,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--checkpoint-every-minutes", type=float)
     parser.add_argument("--seed", type=int, dest="random_state")
     parser.add_argument("--device", help="auto (default), cpu, cuda, cuda:N")
+    parser.add_argument("--precision", choices=["fp32", "bf16"],
+                        help="fp32 (default) or bf16 autocast (for CUDA)")
+    parser.add_argument("--compile", action="store_true", default=None,
+                        help="torch.compile the networks (for long CUDA runs)")
     parser.add_argument("--threads", type=_positive_int,
                         help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch log on stdout")
@@ -60,7 +64,8 @@ def _settings(args: argparse.Namespace) -> dict:
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{args.config} is not valid TOML: {exc}") from None
     for key in ("corpus", "model", "epochs", "batch_size", "lr", "ema_decay",
-                "checkpoint_every_minutes", "random_state", "device"):
+                "checkpoint_every_minutes", "random_state", "device", "precision",
+                "compile"):
         value = getattr(args, key)
         if value is not None:
             settings[key] = value

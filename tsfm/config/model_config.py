@@ -138,8 +138,8 @@ class ModelConfig(FrozenModel):
     n_channels, n_timepoints : int
         Shape of the pretraining series.
     objective : str
-        Name of the objective plugin (``tsfm.plugins.list_plugins("generator")``), set
-        by the estimators' ``generator`` parameter.
+        Name of the objective plugin (``tsfm.plugins.list_plugins("objective")``), set
+        by the estimators' ``objective`` parameter.
     objective_params : dict of str to JSON scalars
         Keyword arguments of the objective plugin.
     conditioner : str
@@ -170,7 +170,7 @@ class ModelConfig(FrozenModel):
     @field_validator("objective")
     @classmethod
     def _registered_objective(cls, name: str) -> str:
-        get_plugin("generator", name)
+        get_plugin("objective", name)
         return name
 
     @field_validator("conditioner")
@@ -211,7 +211,7 @@ class ModelConfig(FrozenModel):
 
     def objective_class(self) -> type:
         """The objective plugin class named by :attr:`objective`."""
-        return get_plugin("generator", self.objective)
+        return get_plugin("objective", self.objective)
 
     def conditioner_class(self) -> type:
         """The conditioner plugin class named by :attr:`conditioner`."""

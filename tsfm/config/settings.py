@@ -94,8 +94,8 @@ class TrainingSettings(FrozenModel):
     weight_decay: Annotated[Number, Field(ge=0, description="must be a number >= 0")]
 
     @classmethod
-    def from_estimator(cls, estimator):
-        """Validate the estimator's parameters of the same names.
+    def from_estimator(cls, estimator, **given):
+        """Validate the estimator's parameters of the same names (``given`` ones replace them).
 
         A ``random_state`` that is not an int seed (None, a ``RandomState``…) is
         recorded as None; :func:`tsfm.training.seeding.resolve_seed` checks it.
@@ -105,7 +105,8 @@ class TrainingSettings(FrozenModel):
         tsfm.exceptions.ConfigError
             Naming every invalid parameter.
         """
-        values = {name: getattr(estimator, name) for name in cls.model_fields}
+        values = {name: given[name] if name in given else getattr(estimator, name)
+                  for name in cls.model_fields}
         seed = values.get("random_state")
         if "random_state" in values and (
             not isinstance(seed, numbers.Integral) or isinstance(seed, bool | np.bool_)
@@ -134,7 +135,7 @@ class PretrainingSettings(TrainingSettings):
     """
 
     model: str
-    generator: str
+    objective: str
     conditioner: str
     mask_prob: Probability
     augmentation: Annotated[
@@ -147,10 +148,10 @@ class PretrainingSettings(TrainingSettings):
     encoder: EncoderOverrides | None = None
     velocity: VelocityOverrides | None = None
 
-    @field_validator("generator")
+    @field_validator("objective")
     @classmethod
-    def _registered_generator(cls, name: str) -> str:
-        get_plugin("generator", name)
+    def _registered_objective(cls, name: str) -> str:
+        get_plugin("objective", name)
         return name
 
     @field_validator("conditioner")
@@ -172,7 +173,7 @@ class PretrainingSettings(TrainingSettings):
             overrides={"encoder": self.encoder, "velocity": self.velocity},
             n_channels=n_channels,
             n_timepoints=n_timepoints,
-            generator=self.generator,
+            objective=self.objective,
             conditioner=resolve_conditioner(self.conditioner, self.mask_prob),
             mask_prob=self.mask_prob,
             augmentation=self.augmentation or AugmentationConfig(),
@@ -193,7 +194,7 @@ class ClassifierSettings(TrainingSettings):
             overrides={"encoder": self.encoder},
             n_channels=n_channels,
             n_timepoints=n_timepoints,
-            generator="flow_matching",
+            objective="flow_matching",
             conditioner="representation",
             mask_prob=0.0,
             augmentation=AugmentationConfig(),
@@ -206,7 +207,7 @@ def build_model_config(
     overrides: dict[str, ArchitectureOverrides | None],
     n_channels: int,
     n_timepoints: int,
-    generator: str,
+    objective: str,
     conditioner: str,
     mask_prob: float,
     augmentation: AugmentationConfig,
@@ -221,9 +222,8 @@ def build_model_config(
         their overrides of the preset.
     n_channels, n_timepoints : int
         Shape of the training series; ``patch_size="auto"`` is resolved for this length.
-    generator, conditioner : str
-        Plugin names (``conditioner="auto"`` already resolved); ``generator`` names
-        the objective plugin.
+    objective, conditioner : str
+        Plugin names (``conditioner="auto"`` already resolved).
     mask_prob : float
     augmentation : AugmentationConfig
 
@@ -245,7 +245,7 @@ def build_model_config(
     payload = {
         "n_channels": n_channels,
         "n_timepoints": n_timepoints,
-        "objective": generator,
+        "objective": objective,
         "conditioner": conditioner,
         "mask_prob": mask_prob,
         "augmentation": augmentation,

@@ -4,6 +4,7 @@ parameters, devices and skorch net arguments."""
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from tsfm.config.model_config import ModelConfig
 from tsfm.config.settings import TrainingSettings
+from tsfm.exceptions import ConfigError
 from tsfm.training.divergence import DivergenceGuard
 from tsfm.training.progress import progress_callbacks
 from tsfm.training.streaming import is_stream
@@ -102,6 +104,28 @@ class TorchEstimatorMixin:
             "device": device,
             "verbose": int(self.verbose),
         }
+
+
+def resolve_objective(estimator) -> str:
+    """The estimator's ``objective``, or its deprecated ``generator`` alias with a warning.
+
+    Raises
+    ------
+    tsfm.exceptions.ConfigError
+        When both are set to different names.
+    """
+    alias = getattr(estimator, "generator", None)
+    if alias is None:
+        return estimator.objective
+    if estimator.objective not in ("flow_matching", alias):
+        raise ConfigError(
+            f"generator={alias!r} and objective={estimator.objective!r} were both given; "
+            "generator is the deprecated name of objective: pass only objective"
+        )
+    warnings.warn(
+        f"the parameter generator= was renamed objective=; pass objective={alias!r} "
+        "(generator= will stop working in tsfm 0.3)", FutureWarning, stacklevel=4)
+    return alias
 
 
 def check_compatible(X: np.ndarray, config: ModelConfig, *, name: str = "X") -> None:

@@ -103,8 +103,8 @@ class FlowFMSignalGenerator(FlowFMEstimator):
     """Generate series with the velocity (or noise) network of a pretrained model.
 
     The generator plugin the model was trained with decides how samples are drawn:
-    FlowFM (``generator="flow_matching"``) integrates its velocity field with a
-    torchdiffeq ODE solver, DiffFM (``generator="diffusion"``) denoises with DDPM or
+    FlowFM (``objective="flow_matching"``) integrates its velocity field with a
+    torchdiffeq ODE solver, DiffFM (``objective="diffusion"``) denoises with DDPM or
     DDIM steps. Samples are returned in the units of the pretraining data.
 
     Parameters
@@ -123,8 +123,9 @@ class FlowFMSignalGenerator(FlowFMEstimator):
         Tolerances of ``dopri5``.
     sample_batch_size : int, default=256
         Series generated per batch.
-    model, generator, conditioner, mask_prob, augmentation, max_epochs, batch_size, lr, \
-weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
+    model, objective, conditioner, mask_prob, augmentation, max_epochs, batch_size, lr, \
+weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity, \
+precision, compile, generator
         Pretraining parameters, used only when ``pretrained`` is None; see
         :class:`FlowFMPretrainer`. ``random_state`` seeds pretraining only;
         :meth:`sample` takes its own.
@@ -135,7 +136,7 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
     ----------
     pretrainer_ : FlowFMPretrainer
         The fitted model.
-    generator_name_ : str
+    objective_ : str
         Generator plugin of the model (``"flow_matching"`` or ``"diffusion"``).
     solver_ : str
         The resolved solver.
@@ -170,7 +171,7 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         atol: float = 1e-5,
         sample_batch_size: int = 256,
         model: str = "small",
-        generator: str = "flow_matching",
+        objective: str = "flow_matching",
         conditioner: str = "auto",
         mask_prob: float = 0.5,
         augmentation: dict | None = None,
@@ -185,6 +186,9 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         train_split=None,
         encoder: dict | None = None,
         velocity: dict | None = None,
+        precision: str = "fp32",
+        compile: bool = False,
+        generator: str | None = None,
     ):
         self.pretrained = pretrained
         self.solver = solver
@@ -193,7 +197,7 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         self.atol = atol
         self.sample_batch_size = sample_batch_size
         self.model = model
-        self.generator = generator
+        self.objective = objective
         self.conditioner = conditioner
         self.mask_prob = mask_prob
         self.augmentation = augmentation
@@ -208,6 +212,9 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         self.train_split = train_split
         self.encoder = encoder
         self.velocity = velocity
+        self.precision = precision
+        self.compile = compile
+        self.generator = generator
 
     def fit(self, X=None, y=None):
         """Pretrain on ``X`` (if no pretrained model was given) or load the model.
@@ -240,7 +247,7 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         module = pre.net_.module_
         self.solver_, self.steps_ = check_solver(module.objective, self.solver, self.steps)
         self.pretrainer_ = pre
-        self.generator_name_ = pre.config_.objective
+        self.objective_ = pre.config_.objective
         self.supports_guidance_ = bool(module.conditioner.supports_masking)
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_

@@ -9,7 +9,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from tsfm.config.model_config import ModelConfig
 from tsfm.config.settings import PretrainingSettings
-from tsfm.estimators._base import EmbedTemplateMixin, FlowFMEstimator, resolve_device
+from tsfm.estimators._base import (
+    EmbedTemplateMixin,
+    FlowFMEstimator,
+    resolve_device,
+    resolve_objective,
+)
 from tsfm.exceptions import CheckpointError
 from tsfm.io.flowfm_config import FORMAT, config_file, parse_config_file
 from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
@@ -24,6 +29,7 @@ from tsfm.training.streaming import (
     item_shape,
     open_stream,
 )
+from tsfm.utils.device import check_compile, check_precision
 
 
 def build_pretraining_net(
@@ -35,6 +41,8 @@ def build_pretraining_net(
         module__config=config,
         module__objective=config.objective_class(),
         module__conditioner=config.conditioner_class(),
+        precision=check_precision(estimator.precision),
+        compile=check_compile(estimator.compile),
         **estimator._common_net_kwargs(settings, device),
     )
 
@@ -57,8 +65,8 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
     ----------
     model : {"tiny", "small", "base"}, default="small"
         Size preset (see :data:`tsfm.config.presets.PRESETS`).
-    generator : str, default="flow_matching"
-        Name of the objective plugin (see ``tsfm.plugins.list_plugins("generator")``):
+    objective : str, default="flow_matching"
+        Name of the objective plugin (see ``tsfm.plugins.list_plugins("objective")``):
         ``"flow_matching"`` (FlowFM) or ``"diffusion"`` (DiffFM).
     conditioner : str, default="auto"
         Name of a conditioner plugin; ``"auto"`` is ``"dgs"`` when ``mask_prob > 0``
@@ -89,6 +97,15 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         Extra callbacks (checkpoints, LR schedules, early stopping…).
     train_split : callable or None, default=None
         skorch validation split; none unless asked for.
+    precision : {"fp32", "bf16"}, default="fp32"
+        ``"bf16"`` trains under bfloat16 autocast (for CUDA; the weights and the loss
+        stay float32). Not saved with the model: it changes how, not what, is trained.
+    compile : bool, default=False
+        Compile the networks with ``torch.compile`` (in place, so saved models and
+        checkpoints are unchanged). Pays off on CUDA for long runs; the first epoch is
+        slower while it compiles.
+    generator : str or None, default=None
+        Deprecated former name of ``objective`` (a FutureWarning; removed in tsfm 0.3).
     encoder, velocity : dict or None, default=None
         Overrides of the preset's ViT-1D encoder and DiT-1D velocity network
         (``depth``, ``width``, ``heads``, ``patch_size``, ``mlp_ratio``, ``dropout``, and
@@ -123,7 +140,7 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         self,
         *,
         model: str = "small",
-        generator: str = "flow_matching",
+        objective: str = "flow_matching",
         conditioner: str = "auto",
         mask_prob: float = 0.5,
         augmentation: dict | None = None,
@@ -138,9 +155,12 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         train_split=None,
         encoder: dict | None = None,
         velocity: dict | None = None,
+        precision: str = "fp32",
+        compile: bool = False,
+        generator: str | None = None,
     ):
         self.model = model
-        self.generator = generator
+        self.objective = objective
         self.conditioner = conditioner
         self.mask_prob = mask_prob
         self.augmentation = augmentation
@@ -155,6 +175,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         self.train_split = train_split
         self.encoder = encoder
         self.velocity = velocity
+        self.precision = precision
+        self.compile = compile
+        self.generator = generator
 
     def _accepts_stream(self) -> bool:
         return True
@@ -167,7 +190,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         ``torch.utils.data.Dataset`` of (n_channels, n_timepoints) arrays, which is
         streamed in batches. ``y`` is ignored.
         """
-        settings = PretrainingSettings.from_estimator(self)
+        settings = PretrainingSettings.from_estimator(self, objective=resolve_objective(self))
+        check_precision(self.precision)
+        check_compile(self.compile)
         if is_stream(X):
             dataset = open_stream(X)
             n_channels, n_timepoints = item_shape(dataset)

@@ -26,8 +26,9 @@ class FlowFMTransformer(TransformTemplateMixin, FlowFMEstimator):
         parameters below. A fitted pretrainer is used as it is; ``clone`` (as in
         cross-validation) makes an unfitted copy, which ``fit`` then pretrains on each
         training fold. To reuse fixed weights across folds, pass a directory.
-    model, generator, conditioner, mask_prob, augmentation, max_epochs, batch_size, lr, \
-weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
+    model, objective, conditioner, mask_prob, augmentation, max_epochs, batch_size, lr, \
+weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity, \
+precision, compile, generator
         Pretraining parameters, used only when ``pretrained`` is None; see
         :class:`FlowFMPretrainer`.
     device : str, default="auto"
@@ -52,7 +53,7 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         *,
         pretrained=None,
         model: str = "small",
-        generator: str = "flow_matching",
+        objective: str = "flow_matching",
         conditioner: str = "auto",
         mask_prob: float = 0.5,
         augmentation: dict | None = None,
@@ -68,10 +69,13 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         transform_batch_size: int = 256,
         encoder: dict | None = None,
         velocity: dict | None = None,
+        precision: str = "fp32",
+        compile: bool = False,
+        generator: str | None = None,
     ):
         self.pretrained = pretrained
         self.model = model
-        self.generator = generator
+        self.objective = objective
         self.conditioner = conditioner
         self.mask_prob = mask_prob
         self.augmentation = augmentation
@@ -87,6 +91,9 @@ weight_decay, random_state, verbose, callbacks, train_split, encoder, velocity
         self.transform_batch_size = transform_batch_size
         self.encoder = encoder
         self.velocity = velocity
+        self.precision = precision
+        self.compile = compile
+        self.generator = generator
 
     def _accepts_stream(self) -> bool:
         return self.pretrained is None

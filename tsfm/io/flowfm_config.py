@@ -23,11 +23,15 @@ Format versions
     plugin ``generator`` (with ``generator_params``); ``augmentation`` may be absent,
     and ``{}`` means none.
 2
-    The current layout, written with ``ModelConfig.model_dump()``: the objective plugin
-    is ``objective`` (with ``objective_params``), ``augmentation`` lists
-    ``crop_scale`` (null for none) and ``jitter``. ``estimator_params`` keeps the
-    estimators' parameter names (``generator``, and ``encoder``/``velocity`` overrides
-    whose ``patch_size`` may be ``"auto"``). :func:`migrate` renames the version 1 keys.
+    Written with ``ModelConfig.model_dump()``: the objective plugin is ``objective``
+    (with ``objective_params``), ``augmentation`` lists ``crop_scale`` (null for none)
+    and ``jitter``. ``estimator_params`` keeps the estimators' parameter names, then
+    ``generator`` (and ``encoder``/``velocity`` overrides whose ``patch_size`` may be
+    ``"auto"``).
+3
+    The current layout: as 2, with the estimators' ``generator`` parameter renamed
+    ``objective`` in ``estimator_params`` too. :func:`migrate` renames the keys of
+    versions 1 and 2.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from tsfm.exceptions import CheckpointError
 from tsfm.training.normalization import ChannelStandardizer
 
 FORMAT = "tsfm.flowfm"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 _FIX = "re-create it with save_pretrained"
 
@@ -55,7 +59,7 @@ class FlowFMConfigFile(FrozenModel):
     """The whole ``config.json`` of a FlowFM model directory (current format)."""
 
     format: Literal["tsfm.flowfm"]
-    format_version: Literal[2]
+    format_version: Literal[3]
     model: ModelConfig
     normalization: NormalizationConfig
     estimator_params: PretrainingSettings
@@ -93,8 +97,18 @@ def _from_version_1(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "format_version": 2, "model": model}
 
 
+def _from_version_2(payload: dict[str, Any]) -> dict[str, Any]:
+    """Rename ``estimator_params.generator`` to ``objective``."""
+    params = payload.get("estimator_params")
+    if isinstance(params, dict) and "generator" in params and "objective" not in params:
+        params = {("objective" if key == "generator" else key): value
+                  for key, value in params.items()}
+    return {**payload, "format_version": 3, "estimator_params": params}
+
+
 #: ``version -> function`` turning a payload of that version into the next one
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _from_version_1, 2: _from_version_2}
 
 
 def _format_version(payload: dict[str, Any], source: str) -> int:

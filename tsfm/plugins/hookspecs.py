@@ -5,7 +5,7 @@ the hooks below with :data:`tsfm.hookimpl`, and is announced in the ``tsfm``
 entry-point group of its distribution::
 
     [project.entry-points.tsfm]
-    my_generator = "my_package.my_module"
+    my_objective = "my_package.my_module"
 
 Every hook is called with keyword arguments only, so a specification can gain
 arguments later without breaking existing plugins. Each hook returns a list of
@@ -23,13 +23,20 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
-def tsfm_register_generators() -> list[type]:
+def tsfm_register_objectives() -> list[type]:
     """Return objective classes (subclasses of :class:`tsfm.generative.objective.Objective`).
 
     An objective owns a probability path or noise schedule, its time convention,
     its training target, its loss and its sampler. The estimators take it by its ``name``,
-    e.g. ``FlowFMPretrainer(generator="flow_matching")``.
+    e.g. ``FlowFMPretrainer(objective="flow_matching")``.
     """
+
+
+@hookspec(warn_on_impl=FutureWarning(
+    "the tsfm hook tsfm_register_generators was renamed tsfm_register_objectives; "
+    "rename the function in your plugin (the old name will stop working in tsfm 0.3)"))
+def tsfm_register_generators() -> list[type]:
+    """Deprecated name of :func:`tsfm_register_objectives`; still collected, with a warning."""
 
 
 @hookspec

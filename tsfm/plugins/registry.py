@@ -17,11 +17,11 @@ problems raises :class:`PluginLoadError` instead.
 Examples
 --------
 >>> from tsfm.plugins import get_plugin, list_plugins, plugin_provenance
->>> [p.name for p in list_plugins("generator")]  # doctest: +SKIP
+>>> [p.name for p in list_plugins("objective")]  # doctest: +SKIP
 ['diffusion', 'flow_matching']
->>> get_plugin("generator", "flow_matching")  # doctest: +SKIP
+>>> get_plugin("objective", "flow_matching")  # doctest: +SKIP
 <class 'tsfm_builtins.flow_matching.FlowMatchingGenerator'>
->>> plugin_provenance("generator", "flow_matching")  # doctest: +SKIP
+>>> plugin_provenance("objective", "flow_matching")  # doctest: +SKIP
 PluginProvenance(distribution='tsfm', version='0.1.0')
 >>> import pandas as pd
 >>> pd.DataFrame(list_plugins())[["kind", "name", "distribution"]]  # doctest: +SKIP
@@ -46,12 +46,14 @@ STRICT_ENV_VAR = "TSFM_STRICT_PLUGINS"
 #: the distribution whose plugins are built in; they are never shadowed
 BUILTIN_DISTRIBUTION = "tsfm"
 
-#: plugin kind -> the hook that returns classes of that kind
+#: plugin kind -> the hooks that return classes of that kind (a deprecated name last)
 KIND_HOOKS = {
-    "generator": "tsfm_register_generators",
-    "conditioner": "tsfm_register_conditioners",
-    "dataset": "tsfm_register_dataset_adapters",
+    "objective": ("tsfm_register_objectives", "tsfm_register_generators"),
+    "conditioner": ("tsfm_register_conditioners",),
+    "dataset": ("tsfm_register_dataset_adapters",),
 }
+#: deprecated kind names -> the kind they now are
+RENAMED_KINDS = {"generator": "objective"}
 
 
 class PluginLoadError(TsfmError, ImportError):
@@ -72,7 +74,7 @@ class PluginInfo:
     Attributes
     ----------
     kind : str
-        ``"generator"``, ``"conditioner"`` or ``"dataset"``.
+        ``"objective"``, ``"conditioner"`` or ``"dataset"``.
     name : str
         The name estimators take, e.g. ``"flow_matching"``.
     distribution : str or None
@@ -162,7 +164,7 @@ def _registered_classes(pm, kind: str, sources: dict[str, _Source]):
 
     Built-ins come first, then the other plugins in the order they were found.
     """
-    impls = getattr(pm.hook, KIND_HOOKS[kind]).get_hookimpls()
+    impls = [impl for hook in KIND_HOOKS[kind] for impl in getattr(pm.hook, hook).get_hookimpls()]
     unknown = _Source("?", None, None)
 
     def builtin_first(impl) -> bool:
@@ -239,9 +241,15 @@ def reload_plugins() -> None:
     _registry.cache_clear()
 
 
-def _check_kind(kind: str) -> None:
+def _check_kind(kind: str) -> str:
+    """``kind``, or the kind a deprecated name now is (with a FutureWarning)."""
+    if kind in RENAMED_KINDS:
+        warnings.warn(f"plugin kind {kind!r} was renamed {RENAMED_KINDS[kind]!r}; the old "
+                      "name will stop working in tsfm 0.3", FutureWarning, stacklevel=3)
+        return RENAMED_KINDS[kind]
     if kind not in KIND_HOOKS:
         raise ValueError(f"unknown plugin kind {kind!r}; valid kinds: {sorted(KIND_HOOKS)}")
+    return kind
 
 
 def list_plugins(kind: str | None = None) -> list[PluginInfo]:
@@ -249,7 +257,7 @@ def list_plugins(kind: str | None = None) -> list[PluginInfo]:
 
     Parameters
     ----------
-    kind : {"generator", "conditioner", "dataset"} or None, default=None
+    kind : {"objective", "conditioner", "dataset"} or None, default=None
         Only plugins of this kind; None lists every kind.
 
     Returns
@@ -262,15 +270,13 @@ def list_plugins(kind: str | None = None) -> list[PluginInfo]:
     PluginLoadError
         In strict mode, if a plugin fails to load or two plugins share a name.
     """
-    kinds = sorted(KIND_HOOKS) if kind is None else [kind]
-    for k in kinds:
-        _check_kind(k)
+    kinds = sorted(KIND_HOOKS) if kind is None else [_check_kind(kind)]
     registry = _registry()
     return [registry[k][name] for k in kinds for name in sorted(registry[k])]
 
 
 def _info(kind: str, name: str) -> PluginInfo:
-    _check_kind(kind)
+    kind = _check_kind(kind)
     registry = _registry()
     try:
         return registry[kind][name]
@@ -296,12 +302,12 @@ def get_plugin(kind: str, name: str) -> type:
 def plugin_provenance(kind: str, name: str) -> PluginProvenance:
     """Return the distribution that provides a plugin, and its installed version.
 
-    Record this beside a saved model to know which code its generator or conditioner
+    Record this beside a saved model to know which code its objective or conditioner
     came from.
 
     Parameters
     ----------
-    kind : {"generator", "conditioner", "dataset"}
+    kind : {"objective", "conditioner", "dataset"}
     name : str
         The plugin's registry name, e.g. ``"flow_matching"``.
 

@@ -29,12 +29,34 @@ class PretrainingNet(NeuralNet):
     module : type
         :class:`tsfm.nn.FlowFMModule`; its arguments are passed as ``module__config``,
         ``module__objective`` and ``module__conditioner``.
+    precision : {"fp32", "bf16"}, default="fp32"
+        ``"bf16"`` runs the module's forward under ``torch.autocast`` with bfloat16
+        (meant for CUDA; CPU autocast works too but is rarely faster); the loss and the
+        weights stay in float32, so no gradient scaler is needed.
     **kwargs
-        Any other :class:`skorch.NeuralNet` argument except ``criterion``.
+        Any other :class:`skorch.NeuralNet` argument except ``criterion``. With
+        skorch's ``compile=True`` the module is compiled *in place*
+        (:meth:`torch.nn.Module.compile`), so its ``state_dict`` keys, and therefore
+        checkpoints and saved models, are the same as without compiling.
     """
 
-    def __init__(self, module, *args, criterion=None, **kwargs):
+    def __init__(self, module, *args, criterion=None, precision="fp32", **kwargs):
         super().__init__(module, *args, criterion=criterion, **kwargs)
+        self.precision = precision
+
+    def torch_compile(self, module, name):
+        """Compile ``module`` in place when ``compile=True``; keep its parameter names."""
+        if not self.compile:
+            return module
+        module.compile(**self.get_params_for("compile"))
+        return module
+
+    def infer(self, x, **fit_params):
+        """The module's forward, under bfloat16 autocast when ``precision="bf16"``."""
+        device_type = torch.device(self.device).type if self.device else "cpu"
+        with torch.autocast(device_type=device_type, dtype=torch.bfloat16,
+                            enabled=self.precision == "bf16"):
+            return super().infer(x, **fit_params)
 
     def initialize_criterion(self):
         """Use the module's objective as the criterion (it holds the loss)."""
@@ -43,7 +65,7 @@ class PretrainingNet(NeuralNet):
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         prediction, target = y_pred
-        return self.criterion_.loss(prediction, target)
+        return self.criterion_.loss(prediction.float(), target.float())
 
     def evaluation_step(self, batch, training=False):
         self.check_is_fitted()

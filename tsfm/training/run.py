@@ -66,6 +66,10 @@ class RunConfig(BaseModel):
         Seed of the run.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``…
+    precision : {"fp32", "bf16"}
+        ``"bf16"``: bfloat16 autocast (for CUDA), off by default.
+    compile : bool
+        ``torch.compile`` the networks (in place), off by default.
     encoder, velocity, augmentation : dict or None
         As for :class:`~tsfm.FlowFMPretrainer`.
     """
@@ -88,7 +92,8 @@ class RunConfig(BaseModel):
     keep_checkpoints: int = Field(2, ge=1)
     random_state: int = Field(0, ge=0, lt=2**32)
     device: str = "auto"
-    precision: Literal["fp32"] = "fp32"
+    precision: Literal["fp32", "bf16"] = "fp32"
+    compile: bool = False
     encoder: dict[str, Any] | None = None
     velocity: dict[str, Any] | None = None
     augmentation: dict[str, Any] | None = None
@@ -194,6 +199,8 @@ def train_run(run_dir: str | Path, *, verbose: int = 1):
         callbacks=_run_callbacks(config, run_dir),
         encoder=config.encoder,
         velocity=config.velocity,
+        precision=config.precision,
+        compile=config.compile,
     )
     pretrainer.fit(config.corpus)
     pretrainer.save_pretrained(run_dir / MODEL_DIR)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+
+from tsfm.exceptions import ConfigError
 
 
 def resolve_device(device: str) -> str:
@@ -37,3 +40,35 @@ def resolve_device(device: str) -> str:
             "use device='auto' or 'cpu'"
         )
     return str(parsed)
+
+
+#: the ``precision`` values of training: float32, or bfloat16 autocast
+PRECISIONS = ("fp32", "bf16")
+
+
+def check_precision(precision) -> str:
+    """Check a ``precision`` parameter: ``"fp32"`` or ``"bf16"`` (autocast).
+
+    Raises
+    ------
+    tsfm.exceptions.ConfigError
+        For anything else.
+    """
+    if not isinstance(precision, str) or precision not in PRECISIONS:
+        raise ConfigError(
+            f"precision must be 'fp32' or 'bf16' (bfloat16 autocast), got {precision!r}"
+        )
+    return precision
+
+
+def check_compile(compile) -> bool:
+    """Check a ``compile`` parameter: a bool (numpy bools included).
+
+    Raises
+    ------
+    tsfm.exceptions.ConfigError
+        For anything else, e.g. the string ``"yes"``.
+    """
+    if not isinstance(compile, bool | np.bool_):
+        raise ConfigError(f"compile must be True or False, got {compile!r}")
+    return bool(compile)

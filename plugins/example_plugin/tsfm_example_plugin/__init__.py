@@ -53,5 +53,5 @@ class CosineFlowGenerator(Objective):
 
 
 @hookimpl
-def tsfm_register_generators() -> list[type]:
+def tsfm_register_objectives() -> list[type]:
     return [CosineFlowGenerator]
