@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -213,3 +215,11 @@ def test_plugins_reports_a_broken_plugin_in_strict_mode_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith("tsfm plugins: error: tsfm plugin 'broken'")
     assert err.count("\n") == 1
+
+
+def test_import_and_the_command_line_parser_do_not_load_torch():
+    code = ("import sys, tsfm; from tsfm.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('torch', 'skorch') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"

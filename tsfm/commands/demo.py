@@ -30,10 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from tsfm.commands._arguments import check_device, non_negative_int, output_dir, positive_int
 from tsfm.config.presets import PRESETS
@@ -200,17 +196,27 @@ def _plot_generated(pre, data: DemoData, out: Path, *, name: str, seed: int) -> 
     print(f"generated 16 signals with {gen.nfe_} network evaluations each; plot: {path}")
 
 
-def _probe(embedder) -> Pipeline:
+def _probe(embedder):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     return Pipeline([("emb", embedder), ("scale", StandardScaler()),
                      ("clf", LogisticRegression(max_iter=5000))])
 
 
-def _raw_series() -> Pipeline:
+def _raw_series():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
     return make_pipeline(FunctionTransformer(lambda X: np.asarray(X).reshape(len(X), -1)),
                          StandardScaler(), LogisticRegression(max_iter=5000))
 
 
 def _print_scores(rows, data: DemoData) -> None:
+    from sklearn.metrics import accuracy_score, f1_score
+
     print(f"\n{'linear probe':<34}{'accuracy':>10}{'macro-F1':>10}")
     for name, pipe in rows:
         pred = pipe.fit(data.X_train, data.y_train).predict(data.X_test)

@@ -21,7 +21,6 @@ import json
 from tsfm.datasets.corpus import CORPORA, build_corpus, corpus_table
 from tsfm.datasets.errors import DatasetParameterError
 from tsfm.datasets.loading import stream_windows
-from tsfm.datasets.shards import write_shards
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -132,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         max_subjects=args.max_subjects,
         download=args.download,
     )
+    from tsfm.datasets.shards import write_shards  # imports torch
+
     manifest_path = write_shards(stream, args.out, shard_size=args.shard_size)
     manifest = json.loads(manifest_path.read_text())
     summary = {

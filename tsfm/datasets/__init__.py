@@ -34,10 +34,21 @@ from tsfm.datasets.loading import (
 )
 from tsfm.datasets.model_input import to_model_input
 from tsfm.datasets.recording import LabelInterval, Recording
-from tsfm.datasets.shards import ShardDataset, channel_stats, write_shards
 from tsfm.datasets.splits import train_test_split_subjects
 from tsfm.datasets.windowed_dataset import WindowedDataset
 from tsfm.datasets.windowing import WindowBatch, WindowSpec
+
+#: names defined in tsfm.datasets.shards, which imports torch: loaded on first use
+_SHARDS = ("ShardDataset", "channel_stats", "write_shards")
+
+
+def __getattr__(name: str):
+    if name in _SHARDS:
+        from tsfm.datasets import shards
+
+        return getattr(shards, name)
+    raise AttributeError(f"module 'tsfm.datasets' has no attribute {name!r}")
+
 
 __all__ = [
     "CORPORA",

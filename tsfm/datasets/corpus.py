@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
@@ -32,8 +32,10 @@ from tsfm.datasets.errors import DatasetParameterError
 from tsfm.datasets.loading import WindowStream, stream_windows
 from tsfm.datasets.parameters import check_dataset_name
 from tsfm.datasets.plausibility import plausible_acceleration
-from tsfm.datasets.shards import ShardDataset, write_shards
 from tsfm.datasets.windowing import WindowBatch
+
+if TYPE_CHECKING:
+    from tsfm.datasets.shards import ShardDataset
 
 #: the first metadata columns of every corpus window, in this order; the datasets' own
 #: columns (``age_group``, ``experiment``...) follow
@@ -359,6 +361,8 @@ def build_corpus(
         max_gap_seconds=max_gap_seconds,
         download=download,
     )
+    from tsfm.datasets.shards import ShardDataset, write_shards  # imports torch
+
     return ShardDataset(write_shards(stream, out_dir, shard_size=shard_size))
 
 
@@ -376,6 +380,8 @@ def corpus_table(corpus: ShardDataset | str | Path) -> pd.DataFrame:
         Indexed by dataset, columns ``hours``, ``windows``, ``subjects``, ``devices``,
         plus a ``total`` row.
     """
+    from tsfm.datasets.shards import ShardDataset  # imports torch
+
     if not isinstance(corpus, ShardDataset):
         corpus = ShardDataset(corpus)
     datasets = corpus.manifest["info"].get("datasets")

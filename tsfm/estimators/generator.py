@@ -15,12 +15,12 @@ from tsfm.estimators._base import (
     check_positive_float,
     check_positive_int,
 )
-from tsfm.estimators._pretrained import check_compatible, pretrainer_for
+from tsfm.estimators._pretrained import pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
 from tsfm.nn.eval_mode import shared_eval_mode
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.training.seeding import resolve_seed, torch_generator, torch_seed
-from tsfm.utils.validation import check_finite_output, check_panel
+from tsfm.utils.validation import check_finite_output
 
 #: accepted classifier-free guidance weights ``w`` (inclusive bounds)
 GUIDANCE_RANGE = (0.0, 100.0)
@@ -136,8 +136,10 @@ precision, compile, generator
     ----------
     pretrainer_ : FlowFMPretrainer
         The fitted model.
+    config_ : tsfm.config.model_config.ModelConfig
+        Its model configuration.
     objective_ : str
-        Generator plugin of the model (``"flow_matching"`` or ``"diffusion"``).
+        Objective plugin of the model (``"flow_matching"`` or ``"diffusion"``).
     solver_ : str
         The resolved solver.
     steps_ : int or None
@@ -230,6 +232,13 @@ precision, compile, generator
         -------
         self
         """
+        return super().fit(X, y)
+
+    def _check_fit_input(self, X):
+        """``X`` checked as a panel; None is allowed when a fitted model is given."""
+        return None if X is None else super()._check_fit_input(X)
+
+    def _fit(self, X, y=None) -> None:
         check_positive_int(self.sample_batch_size, "sample_batch_size")
         check_positive_float(self.rtol, "rtol")
         check_positive_float(self.atol, "atol")
@@ -241,17 +250,15 @@ precision, compile, generator
                 "fit needs X to pretrain a model; pass X of shape (n_series, n_channels, "
                 "n_timepoints), or pretrained= a directory written by save_pretrained"
             )
-        if X is not None:
-            X = check_panel(X)
         pre = pretrainer_for(self, X)
         module = pre.net_.module_
         self.solver_, self.steps_ = check_solver(module.objective, self.solver, self.steps)
         self.pretrainer_ = pre
+        self.config_ = pre.config_
         self.objective_ = pre.config_.objective
         self.supports_guidance_ = bool(module.conditioner.supports_masking)
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
-        return self
 
     # -- sampling -------------------------------------------------------------------
     def sample(
@@ -411,8 +418,7 @@ precision, compile, generator
 
     def _representations(self, condition, n: int) -> torch.Tensor:
         """Encoder representations of the condition series, shape (n, d), on the device."""
-        condition = check_panel(condition, name="condition")
-        check_compatible(condition, self.pretrainer_.config_, name="condition")
+        condition = self._check_input(condition, name="condition")
         if len(condition) not in (1, n):
             raise ValueError(
                 f"condition has {len(condition)} series but n_samples={n}; pass one "
