@@ -19,13 +19,13 @@ docs/transfer.md.
 Usage::
 
     OMP_NUM_THREADS=1 python benchmarks/transfer.py --data-dir ../shared/data \\
-        --pretrained /work/runs/wrist-small/model --n-jobs 2
+        --pretrained flowfm-wrist-small --n-jobs 2
 
 Smoke test (minutes; with ``--max-subjects`` the default ``--out`` is
 ``bench-out/transfer/out``, never the kept results)::
 
     OMP_NUM_THREADS=1 python benchmarks/transfer.py --data-dir ../shared/data \\
-        --pretrained /work/runs/wrist-small/model --datasets geotec --max-subjects 4 \\
+        --pretrained flowfm-wrist-small --datasets geotec --max-subjects 4 \\
         --folds 2 --loo-epochs 1 --pretrain-epochs 1 --finetune-epochs 1 \\
         --cache /tmp/transfer-cache --work-dir /tmp/transfer-work --out /tmp/transfer-out
 """
@@ -44,7 +44,12 @@ from _report import machine, write_report
 from tsfm.benchmarking import BenchmarkConfig
 from tsfm.benchmarking.loo import LOOBudget
 from tsfm.benchmarking.pretrained import describe_model
-from tsfm.benchmarking.transfer import resolve_datasets, resolve_transfer_methods, run_all
+from tsfm.benchmarking.transfer import (
+    TRANSFER_METHODS,
+    resolve_datasets,
+    resolve_transfer_methods,
+    run_all,
+)
 from tsfm.benchmarking.transfer_report import summary_rows, transfer_sections
 from tsfm.config.presets import PRESETS
 
@@ -59,9 +64,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--datasets", default="all",
                         help="comma-separated: hapt, adl, smartfallmm, geotec (default: all)")
     parser.add_argument("--methods", default="all",
-                        help="comma-separated: loo-probe, corpus-probe, flowfm-probe, "
-                             "random-probe, loo-finetune, corpus-finetune, scratch, "
-                             "minirocket, features-rf (default: all)")
+                        help="comma-separated: " + ", ".join(TRANSFER_METHODS)
+                        + " (default: all)")
     parser.add_argument("--pretrained", default=None, metavar="NAME_OR_DIR",
                         help="the shipped model (needed by corpus-probe, corpus-finetune "
                              "and scratch)")
@@ -69,8 +73,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the models' rate in Hz where their config.json states none")
     parser.add_argument("--loo-model", default="tiny", choices=sorted(PRESETS),
                         help="size preset of the leave-one-dataset-out models (default tiny)")
-    parser.add_argument("--loo-epochs", type=int, default=8,
-                        help="their pretraining epochs (default 8)")
+    parser.add_argument("--loo-epochs", type=int, default=10,
+                        help="their pretraining epochs (default 10)")
     parser.add_argument("--patch-size", type=int, default=None,
                         help="patch size of the LOO and per-fold models (default: the "
                              "--pretrained model's, so that every FlowFM model shares it)")

@@ -13,6 +13,7 @@ from sklearn.model_selection import GridSearchCV, GroupKFold
 from sklearn.pipeline import Pipeline
 
 from tsfm import FlowFMClassifier, FlowFMPretrainer, FlowFMTransformer
+from tsfm.exceptions import ConfigError
 
 TINY = {
     "model": "tiny", "device": "cpu", "encoder": {"patch_size": 5}, "velocity": {"patch_size": 5}
@@ -272,3 +273,20 @@ def test_training_uses_the_loss_of_the_objective_plugin(tmp_path, panel):
         pre = FlowFMPretrainer(objective="constant_loss", max_epochs=2, random_state=0, **TINY)
         pre.fit(panel)
     np.testing.assert_allclose(pre.history_[:, "train_loss"], [7.0, 7.0])
+
+
+def test_layer_features_hold_every_block_pooled_and_end_with_the_representation(panel):
+    emb = FlowFMTransformer(max_epochs=1, random_state=0, **TINY).fit(panel)
+    layers = FlowFMTransformer(pretrained=emb.pretrainer_, features="layers").fit(panel)
+    depth, width = emb.config_.encoder.depth, emb.config_.encoder.width
+    Z, L = emb.transform(panel), layers.transform(panel)
+    assert layers.embedding_dim_ == (depth + 1) * width == L.shape[1]
+    np.testing.assert_allclose(L[:, -width:], Z, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(L[:, :width], Z[:, :width])  # a block's tokens, not r again
+    assert len(layers.get_feature_names_out()) == L.shape[1]
+
+
+def test_unknown_features_is_a_config_error(panel):
+    with pytest.raises(ConfigError, match=r"features must be one of \['representation', "
+                                          r"'layers'\], got 'all'"):
+        FlowFMTransformer(max_epochs=1, features="all", **TINY).fit(panel)

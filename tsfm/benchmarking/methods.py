@@ -61,6 +61,8 @@ class Method:
     group : str
         Section of the summary table ("transfer", "fine-tuning", "baseline", "dgs").
     description : str
+    features : {"representation", "layers"}
+        What a probe reads from the encoder (``FlowFMTransformer(features=...)``).
     """
 
     name: str
@@ -68,6 +70,7 @@ class Method:
     encoder: EncoderSpec | None
     group: str
     description: str
+    features: str = "representation"
 
 
 def _flow(mask_prob: float) -> EncoderSpec:
@@ -232,7 +235,8 @@ def build_estimator(method: Method, config: BenchmarkConfig, *, seed: int,
         raise ValueError(f"method {method.name!r} needs a pretrained encoder directory")
     if method.kind == "probe":
         pipeline = Pipeline([
-            ("embed", FlowFMTransformer(pretrained=str(encoder_dir), device=config.device)),
+            ("embed", FlowFMTransformer(pretrained=str(encoder_dir), device=config.device,
+                                        features=method.features)),
             ("scale", StandardScaler()),
             ("clf", LogisticRegression(max_iter=2000)),
         ], memory=memory)

@@ -27,7 +27,7 @@ import pandas as pd
 from tsfm.benchmarking.config import BenchmarkConfig
 from tsfm.benchmarking.data import BenchmarkData, load_benchmark_data
 from tsfm.benchmarking.loo import LOOBudget, LOOModel, loo_model
-from tsfm.benchmarking.methods import FLOWFM, METHODS, Method
+from tsfm.benchmarking.methods import FLOWFM, METHODS, RANDOM, Method
 from tsfm.benchmarking.protocol import BenchmarkResult, run_benchmark
 
 #: loading options of each dataset, fixed before any result was seen. All at the models'
@@ -65,9 +65,10 @@ class TransferMethod:
     source: str
 
 
-def _transfer(key: str, kind: str, label: str, source: str, description: str) -> TransferMethod:
+def _transfer(key: str, kind: str, label: str, source: str, description: str,
+              features: str = "representation") -> TransferMethod:
     group = "transfer" if kind == "probe" else "fine-tuning"
-    return TransferMethod(key, Method(label, kind, FLOWFM, group, description), source)
+    return TransferMethod(key, Method(label, kind, FLOWFM, group, description, features), source)
 
 
 def _reuse(key: str, source: str, description: str | None = None) -> TransferMethod:
@@ -89,6 +90,13 @@ TRANSFER_METHODS: dict[str, TransferMethod] = {m.key: m for m in [
            "same probe"),
     _reuse("random-probe", "loo",
            "untrained encoder of the LOO model's architecture + the same probe (sanity floor)"),
+    _transfer("loo-probe-layers", "probe", "transfer-probe, all blocks (LOO)", "loo",
+              "as transfer-probe (LOO), reading every encoder block's mean-pooled tokens "
+              "beside the representation (FlowFMTransformer(features='layers'))", "layers"),
+    TransferMethod("random-probe-layers", Method(
+        "random-probe, all blocks", "probe", RANDOM, "transfer",
+        "as random-probe, reading every block's pooled tokens too (features='layers')",
+        "layers"), "loo"),
     _transfer("loo-finetune", "finetune", "transfer-finetune (LOO)", "loo",
               "FlowFMClassifier from the LOO model, all weights trained"),
     _transfer("corpus-finetune", "finetune", "transfer-finetune (in corpus)", "shipped",

@@ -304,6 +304,11 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         return pre
 
     # -- used by the transformer and the generator -----------------------------------
-    def _embed(self, X: np.ndarray, *, batch_size: int) -> np.ndarray:
-        """Representations of shape (n, d) of checked, raw (unstandardised) ``X``."""
-        return self.net_.embed(self.standardizer_.transform(X), batch_size=batch_size)
+    def _embed(self, X: np.ndarray, *, batch_size: int,
+               features: str = "representation") -> np.ndarray:
+        """Representations of shape (n, d) of checked, raw (unstandardised) ``X``.
+
+        ``features="layers"``: every encoder block's pooled tokens too, (n, (depth + 1) d).
+        """
+        return self.net_.embed(self.standardizer_.transform(X), batch_size=batch_size,
+                               features=features)

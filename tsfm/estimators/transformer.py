@@ -8,7 +8,11 @@ from sklearn.utils.validation import check_is_fitted
 from tsfm.estimators._base import FlowFMEstimator, TransformTemplateMixin, check_positive_int
 from tsfm.estimators._pretrained import pretrainer_for
 from tsfm.estimators.pretrainer import FlowFMPretrainer
+from tsfm.exceptions import ConfigError
 from tsfm.utils.validation import check_finite_output
+
+#: what ``transform`` can return (see the ``features`` parameter)
+FEATURES = ("representation", "layers")
 
 
 class FlowFMTransformer(TransformTemplateMixin, FlowFMEstimator):
@@ -35,6 +39,11 @@ precision, compile, generator
         Where the encoder runs; ``"auto"`` uses CUDA when available.
     transform_batch_size : int, default=256
         Batch size of ``transform``.
+    features : {"representation", "layers"}, default="representation"
+        What ``transform`` returns: the encoder's representation ``r`` (the vector that
+        conditions the velocity network, width ``d``), or ``"layers"``: the mean-pooled
+        tokens of every encoder block beside ``r``, width ``(depth + 1) d``, for probes
+        that should see the intermediate blocks too.
 
     Attributes
     ----------
@@ -45,7 +54,7 @@ precision, compile, generator
     n_channels_, n_timepoints_ : int
         Shape the encoder was pretrained on.
     embedding_dim_ : int
-        Width ``d`` of the representations.
+        Width of the embeddings: ``d``, or ``(depth + 1) d`` with ``features="layers"``.
     """
 
     def __init__(
@@ -67,6 +76,7 @@ precision, compile, generator
         callbacks=None,
         train_split=None,
         transform_batch_size: int = 256,
+        features: str = "representation",
         encoder: dict | None = None,
         velocity: dict | None = None,
         precision: str = "fp32",
@@ -89,6 +99,7 @@ precision, compile, generator
         self.callbacks = callbacks
         self.train_split = train_split
         self.transform_batch_size = transform_batch_size
+        self.features = features
         self.encoder = encoder
         self.velocity = velocity
         self.precision = precision
@@ -105,6 +116,8 @@ precision, compile, generator
         :class:`FlowFMPretrainer`); ``y`` is ignored.
         """
         check_positive_int(self.transform_batch_size, "transform_batch_size")
+        if not isinstance(self.features, str) or self.features not in FEATURES:
+            raise ConfigError(f"features must be one of {list(FEATURES)}, got {self.features!r}")
         self._set_fitted(pretrainer_for(self, X))
 
     def _set_fitted(self, pre: FlowFMPretrainer) -> None:
@@ -112,12 +125,13 @@ precision, compile, generator
         self.config_ = pre.config_
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
-        self.embedding_dim_ = pre.net_.module_.encoder.out_features
+        self.embedding_dim_ = pre.net_.module_.encoder.features_width(self.features)
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
         """Embeddings of shape (n_series, embedding_dim_), float32, of checked ``X``."""
         return check_finite_output(
-            self.pretrainer_._embed(X, batch_size=self.transform_batch_size),
+            self.pretrainer_._embed(X, batch_size=self.transform_batch_size,
+                                    features=self.features),
             what="embeddings",
             fix="the encoder's weights are probably NaN or inf (a diverged pretraining); "
             "pretrain again with a lower learning rate",

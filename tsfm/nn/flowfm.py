@@ -81,8 +81,14 @@ class FlowFMModule(nn.Module):
         )
         return self.objective
 
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Representations ``r`` of shape (n, d) for ``x`` of shape (n, C, T)."""
+    def encode(self, x: torch.Tensor, features: str = "representation") -> torch.Tensor:
+        """Representations ``r`` of shape (n, d) for ``x`` of shape (n, C, T).
+
+        With ``features="layers"``, every encoder block's mean-pooled tokens beside ``r``,
+        shape (n, (depth + 1) d) (:meth:`tsfm.nn.vit1d.ViT1D.layer_features`).
+        """
+        if features == "layers":
+            return self.encoder.layer_features(x)
         return self.encoder(x)
 
     def field(

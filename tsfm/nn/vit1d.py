@@ -68,3 +68,35 @@ class ViT1D(nn.Module):
             tokens = torch.cat([self.cls_token.expand(len(tokens), -1, -1), tokens], dim=1)
         tokens = self.norm(self.blocks(tokens))
         return tokens[:, 0] if self.cls_token is not None else tokens.mean(dim=1)
+
+    def layer_features(self, x: torch.Tensor) -> torch.Tensor:
+        """Every block's tokens, mean-pooled, beside the representation.
+
+        A probe on these sees what the intermediate blocks encode, not only the final
+        pooled vector that conditions the velocity network.
+
+        Parameters
+        ----------
+        x : Tensor of shape (n, C, T)
+
+        Returns
+        -------
+        Tensor of shape (n, (depth + 1) * width)
+            ``[mean(h_1), ..., mean(h_depth), r]``: the mean over tokens (class token
+            included) of each block's output ``h_l``, then the representation ``r`` of
+            :meth:`forward`.
+        """
+        tokens = self.pos_embed(self.patch_embed(x))
+        if self.cls_token is not None:
+            tokens = torch.cat([self.cls_token.expand(len(tokens), -1, -1), tokens], dim=1)
+        pooled = []
+        for block in self.blocks.layers:
+            tokens = block(tokens)
+            pooled.append(tokens.mean(dim=1))
+        tokens = self.norm(tokens)
+        pooled.append(tokens[:, 0] if self.cls_token is not None else tokens.mean(dim=1))
+        return torch.cat(pooled, dim=1)
+
+    def features_width(self, features: str) -> int:
+        """Width of :meth:`forward` (``"representation"``) or :meth:`layer_features`."""
+        return self.out_features * (len(self.blocks.layers) + 1 if features == "layers" else 1)

@@ -67,18 +67,24 @@ class PretrainingNet(NeuralNet):
         prediction, target = y_pred
         return self.criterion_.loss(prediction.float(), target.float())
 
-    def evaluation_step(self, batch, training=False):
+    def evaluation_step(self, batch, training=False, features="representation"):
         self.check_is_fitted()
         Xi = batch[0] if isinstance(batch, list | tuple) else batch
         with torch.set_grad_enabled(training):
             self._set_training(training)
-            return self.module_.encode(to_tensor(Xi, device=self.device))
+            return self.module_.encode(to_tensor(Xi, device=self.device), features=features)
 
-    def embed(self, X: np.ndarray, *, batch_size: int) -> np.ndarray:
-        """Representations of shape (n, d) for standardised ``X`` of shape (n, C, T)."""
+    def embed(self, X: np.ndarray, *, batch_size: int,
+              features: str = "representation") -> np.ndarray:
+        """Representations of shape (n, d) for standardised ``X`` of shape (n, C, T).
+
+        ``features="layers"`` gives every encoder block's pooled tokens too, shape
+        (n, (depth + 1) d).
+        """
         with torch.inference_mode():
             chunks = [
-                self.evaluation_step((X[i : i + batch_size],)).float().cpu().numpy()
+                self.evaluation_step((X[i : i + batch_size],), features=features)
+                .float().cpu().numpy()
                 for i in range(0, len(X), batch_size)
             ]
         return np.concatenate(chunks)
