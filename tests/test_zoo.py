@@ -103,8 +103,13 @@ def test_shipped_wrist_model_is_listed_and_loads_by_name():
     X = rng.normal([[0.4], [0.05], [0.17]], 0.3, size=(6, 3, 300)).astype(np.float32)
     emb = FlowFMTransformer(pretrained="flowfm-wrist-small", device="cpu").fit(X).transform(X)
     assert emb.shape == (6, 128) and np.isfinite(emb).all()
-    with pytest.raises(ValueError, match="expects 3"):
+    expects = (r"expects 3; .* It expects acc_x, acc_y, acc_z in g at 30 Hz, 300 points per "
+               r"window; bring other rates and units to that with tsfm.datasets.to_model_input")
+    with pytest.raises(ValueError, match=expects):
         FlowFMTransformer(pretrained="flowfm-wrist-small", device="cpu").fit(X[:, :2])
+    fitted = FlowFMTransformer(pretrained="flowfm-wrist-small", device="cpu").fit(X)
+    with pytest.raises(ValueError, match=r"4 channels .* It expects acc_x, acc_y, acc_z in g"):
+        fitted.transform(np.zeros((2, 4, 300), dtype=np.float32))
     clf = FlowFMClassifier(pretrained="flowfm-wrist-small", max_epochs=1, device="cpu",
                            random_state=0).fit(X, np.array([0, 1] * 3))
     assert clf.predict_proba(X).shape == (6, 2)

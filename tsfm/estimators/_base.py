@@ -128,20 +128,55 @@ def resolve_objective(estimator) -> str:
     return alias
 
 
-def check_compatible(X: np.ndarray, config: ModelConfig, *, name: str = "X") -> None:
+def describe_stated_input(stated: dict | None) -> str:
+    """One sentence on the input a model directory says it expects, or ``""``.
+
+    Parameters
+    ----------
+    stated : dict or None
+        The free-form ``input`` section of its ``config.json`` (``channels``, ``units``,
+        ``rate``, ``n_timepoints``), as written by :mod:`tsfm.zoo` exporters.
+    """
+    if not isinstance(stated, dict) or not stated:
+        return ""
+
+    def short(value) -> str:
+        if isinstance(value, float):
+            return f"{value:g}"
+        text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    words = [short(stated["channels"]) if "channels" in stated else "data"]
+    if "units" in stated:
+        words.append(f"in {short(stated['units'])}")
+    if "rate" in stated:
+        words.append(f"at {short(stated['rate'])} Hz")
+    if "n_timepoints" in stated:
+        words[-1] += f", {short(stated['n_timepoints'])} points per window"
+    if words == ["data"]:
+        return ""
+    what = " ".join(words)
+    return (f" It expects {what}; bring other rates and units to that with "
+            "tsfm.datasets.to_model_input(X, rate=...).")
+
+
+def check_compatible(X: np.ndarray, config: ModelConfig, *, name: str = "X",
+                     stated_input: dict | None = None) -> None:
     """Check that ``X`` of shape (n, C, T) fits a model's configuration.
 
     The channel count must match. The length may differ from the pretraining length:
     the learned positional embeddings are linearly interpolated to the new number of
     patches, so any length of at least one patch of the encoder and of the velocity
-    network is accepted.
+    network is accepted. ``stated_input`` (the model directory's ``input`` section)
+    adds what the model expects to the error.
     """
     n_channels, n_timepoints = X.shape[1], X.shape[2]
+    expected = describe_stated_input(stated_input)
     if n_channels != config.n_channels:
         raise ValueError(
             f"{name} has {n_channels} channels but the pretrained model expects "
             f"{config.n_channels}; select or reorder channels to match the pretraining "
-            "data, or pretrain a new model"
+            f"data, or pretrain a new model.{expected}"
         )
     patch = config.largest_patch()
     if n_timepoints < patch:
@@ -149,7 +184,7 @@ def check_compatible(X: np.ndarray, config: ModelConfig, *, name: str = "X") -> 
             f"{name} has {n_timepoints} timepoints, fewer than one patch ({patch}) of the "
             f"pretrained model (trained on {config.n_timepoints}); other lengths are "
             f"accepted by interpolating positional embeddings, but only from {patch} "
-            "timepoints up"
+            f"timepoints up.{expected}"
         )
 
 
@@ -207,7 +242,9 @@ class FlowFMEstimator(RoutedParamsMixin, TorchEstimatorMixin, BaseEstimator):
         """``X`` as a float32 panel of shape (n, C, T) that the fitted model accepts."""
         check_is_fitted(self, "config_")
         X = check_panel(X, name=name)
-        check_compatible(X, self.config_, name=name)
+        source = getattr(self, "pretrainer_", self)
+        check_compatible(X, self.config_, name=name,
+                         stated_input=getattr(source, "stated_input_", None))
         return X
 
     def __sklearn_tags__(self):

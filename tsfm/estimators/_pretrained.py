@@ -74,5 +74,5 @@ def pretrainer_for(estimator, X) -> FlowFMPretrainer:
         )
     pre = resolve_pretrained(estimator.pretrained, X, device=resolve_device(estimator.device))
     if X is not None:
-        check_compatible(X, pre.config_)
+        check_compatible(X, pre.config_, stated_input=getattr(pre, "stated_input_", None))
     return pre

@@ -300,6 +300,7 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         load_weights(net.module_, read_weights(directory), source=directory)
         net.module_.to(resolved)
         pre.standardizer_ = saved.normalization.to_standardizer()
+        pre.stated_input_ = saved.input
         pre._set_fitted(net, saved.model, settings)
         return pre
 
