@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch import NeuralNetClassifier
 
+from tsfm.config.model_config import ModelConfig
+from tsfm.config.normalization import NormalizationConfig
 from tsfm.config.settings import ClassifierSettings
 from tsfm.estimators._base import FlowFMEstimator, PredictTemplateMixin, resolve_device
 from tsfm.estimators._pretrained import pretrainer_for
+from tsfm.io.classifier_config import (
+    CLASSIFIER_FORMAT,
+    CLASSIFIER_FORMAT_VERSION,
+    ClassifierConfigFile,
+    parse_classifier_config,
+)
+from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.nn.heads import EncoderClassifier
 from tsfm.training.normalization import ChannelStandardizer
 from tsfm.training.seeding import resolve_seed, torch_seed
@@ -56,6 +67,14 @@ class FlowFMClassifier(PredictTemplateMixin, FlowFMEstimator):
         The pretrained model's normalisation, or one fitted on ``X`` from scratch.
     config_ : tsfm.config.model_config.ModelConfig
         The encoder's configuration (of the pretrained model, if one was given).
+    settings_ : tsfm.config.settings.ClassifierSettings
+        The validated parameters it was fitted with (saved by :meth:`save_pretrained`).
+
+    Examples
+    --------
+    >>> clf = FlowFMClassifier(pretrained="flowfm-wrist-small").fit(X, y)  # doctest: +SKIP
+    >>> clf.save_pretrained("my-classifier/")  # doctest: +SKIP
+    >>> FlowFMClassifier.from_pretrained("my-classifier/").predict(X)  # doctest: +SKIP
     """
 
     _routed_parts = ("encoder",)
@@ -113,24 +132,108 @@ class FlowFMClassifier(PredictTemplateMixin, FlowFMEstimator):
             config, standardizer = pre.config_, pre.standardizer_
             encoder_state = pre.net_.module_.encoder.state_dict()
         with torch_seed(resolve_seed(self.random_state), device):
-            net = NeuralNetClassifier(
-                EncoderClassifier,
-                module__config=config,
-                module__n_classes=len(encoder.classes_),
-                module__dropout=settings.head_dropout,
-                criterion=torch.nn.CrossEntropyLoss,
-                classes=np.arange(len(encoder.classes_)),
-                **self._common_net_kwargs(settings, device),
-            ).initialize()
+            net = self._build_net(config, settings, len(encoder.classes_), device)
             if encoder_state is not None:
                 net.module_.encoder.load_state_dict(encoder_state)
             net.partial_fit(standardizer.transform(X), encoder.transform(y).astype(np.int64))
+        self.stated_input_ = None if self.pretrained is None else getattr(pre, "stated_input_",
+                                                                          None)
+        self._set_fitted(net, config, settings, standardizer, encoder)
+
+    def _build_net(self, config: ModelConfig, settings: ClassifierSettings, n_classes: int,
+                   device: str) -> NeuralNetClassifier:
+        """The initialised skorch classifier of an encoder of ``config`` and a linear head."""
+        return NeuralNetClassifier(
+            EncoderClassifier,
+            module__config=config,
+            module__n_classes=n_classes,
+            module__dropout=settings.head_dropout,
+            criterion=torch.nn.CrossEntropyLoss,
+            classes=np.arange(n_classes),
+            **self._common_net_kwargs(settings, device),
+        ).initialize()
+
+    def _set_fitted(self, net, config, settings, standardizer, encoder: LabelEncoder) -> None:
         self.net_ = net
         self.config_ = config
+        self.settings_ = settings
         self.standardizer_ = standardizer
         self.label_encoder_ = encoder
         self.classes_ = encoder.classes_
         self.history_ = net.history
+
+    # -- saving and loading -------------------------------------------------------
+    def save_pretrained(self, directory) -> Path:
+        """Write the fine-tuned classifier: ``config.json`` and ``model.safetensors``.
+
+        The weights are the fine-tuned encoder and the linear head; the config holds
+        the encoder's configuration, the normalisation, the classes in the head's order
+        and the parameters (schema: :mod:`tsfm.io.classifier_config`). Written
+        atomically, as :meth:`FlowFMPretrainer.save_pretrained`; nothing is pickled.
+
+        Parameters
+        ----------
+        directory : str or Path
+
+        Returns
+        -------
+        Path
+        """
+        check_is_fitted(self, "net_")
+        document = ClassifierConfigFile(
+            format=CLASSIFIER_FORMAT,
+            format_version=CLASSIFIER_FORMAT_VERSION,
+            model=self.config_,
+            normalization=NormalizationConfig.from_standardizer(self.standardizer_),
+            classes=self.classes_.tolist(),
+            estimator_params=self.settings_,
+            input=getattr(self, "stated_input_", None),
+        )
+        return save_model_dir(directory, config=document.to_json(),
+                              state_dict=self.net_.module_.state_dict(),
+                              metadata={"format": CLASSIFIER_FORMAT})
+
+    @classmethod
+    def from_pretrained(cls, directory, *, device: str = "auto") -> FlowFMClassifier:
+        """Load a classifier written by :meth:`save_pretrained`, without unpickling.
+
+        Parameters
+        ----------
+        directory : str or Path
+            A local directory (or a Hugging Face Hub id, see
+            :func:`tsfm.zoo.model_directory`).
+        device : str, default="auto"
+
+        Returns
+        -------
+        FlowFMClassifier
+            Fitted: ``predict`` and ``predict_proba`` work at once; ``fit`` would
+            fine-tune again from ``pretrained`` (None here, i.e. from scratch).
+
+        Raises
+        ------
+        tsfm.exceptions.CheckpointError
+            For a missing, corrupt or invalid directory, or a pretrained FlowFM model
+            directory (fine-tune that with ``FlowFMClassifier(pretrained=...).fit``).
+        """
+        from tsfm.zoo import model_directory
+
+        path = model_directory(directory)
+        kind, writer = "FlowFMClassifier", "FlowFMClassifier.save_pretrained"
+        saved = parse_classifier_config(read_config(path, kind=kind, writer=writer),
+                                        source=str(path))
+        clf = cls(device=device, **saved.estimator_params.to_params())
+        resolved = resolve_device(device)
+        net = clf._build_net(saved.model, saved.estimator_params, len(saved.classes), resolved)
+        load_weights(net.module_, read_weights(path, kind=kind, writer=writer), source=path,
+                     writer=writer)
+        net.module_.to(resolved)
+        encoder = LabelEncoder()
+        encoder.classes_ = np.asarray(saved.classes)
+        clf.stated_input_ = saved.input
+        clf._set_fitted(net, saved.model, saved.estimator_params,
+                        saved.normalization.to_standardizer(), encoder)
+        return clf
 
     def _predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities of shape (n_series, n_classes) of checked ``X``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import numbers
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -259,6 +260,34 @@ precision, compile, generator
         self.supports_guidance_ = bool(module.conditioner.supports_masking)
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
+
+    # -- saving and loading -------------------------------------------------------
+    def save_pretrained(self, directory) -> Path:
+        """Save the model it samples from; see :meth:`FlowFMPretrainer.save_pretrained`.
+
+        The sampling settings (``solver``, ``steps``…) are parameters of this estimator,
+        not of the model: pass them again to :meth:`from_pretrained`.
+        """
+        check_is_fitted(self, "pretrainer_")
+        return self.pretrainer_.save_pretrained(directory)
+
+    @classmethod
+    def from_pretrained(cls, directory, *, device: str = "auto",
+                        **params) -> FlowFMSignalGenerator:
+        """A fitted generator of a saved model, a shipped name or a Hub id.
+
+        Parameters
+        ----------
+        directory : str or Path
+        device : str, default="auto"
+        **params
+            Sampling parameters (``solver``, ``steps``, ``sample_batch_size``…).
+
+        Returns
+        -------
+        FlowFMSignalGenerator
+        """
+        return cls(pretrained=directory, device=device, **params).fit()
 
     # -- sampling -------------------------------------------------------------------
     def sample(

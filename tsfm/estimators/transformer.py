@@ -116,9 +116,12 @@ precision, compile, generator
         :class:`FlowFMPretrainer`); ``y`` is ignored.
         """
         check_positive_int(self.transform_batch_size, "transform_batch_size")
+        self._check_features()
+        self._set_fitted(pretrainer_for(self, X))
+
+    def _check_features(self) -> None:
         if not isinstance(self.features, str) or self.features not in FEATURES:
             raise ConfigError(f"features must be one of {list(FEATURES)}, got {self.features!r}")
-        self._set_fitted(pretrainer_for(self, X))
 
     def _set_fitted(self, pre: FlowFMPretrainer) -> None:
         self.pretrainer_ = pre
@@ -141,6 +144,31 @@ precision, compile, generator
         """Save the underlying pretrained model; see :meth:`FlowFMPretrainer.save_pretrained`."""
         check_is_fitted(self, "pretrainer_")
         return self.pretrainer_.save_pretrained(directory)
+
+    @classmethod
+    def from_pretrained(cls, directory, *, device: str = "auto", **params) -> FlowFMTransformer:
+        """A fitted transformer of a saved model, a shipped name or a Hub id.
+
+        The same as ``FlowFMTransformer(pretrained=directory, ...).fit(X)`` without
+        needing ``X``: nothing is unpickled, and the model is checked as in
+        :meth:`FlowFMPretrainer.from_pretrained`.
+
+        Parameters
+        ----------
+        directory : str or Path
+        device : str, default="auto"
+        **params
+            Other parameters (``features``, ``transform_batch_size``).
+
+        Returns
+        -------
+        FlowFMTransformer
+        """
+        transformer = cls(pretrained=directory, device=device, **params)
+        check_positive_int(transformer.transform_batch_size, "transform_batch_size")
+        transformer._check_features()
+        transformer._set_fitted(FlowFMPretrainer.from_pretrained(directory, device=device))
+        return transformer
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
