@@ -75,6 +75,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="size preset of the leave-one-dataset-out models (default tiny)")
     parser.add_argument("--loo-epochs", type=int, default=10,
                         help="their pretraining epochs (default 10)")
+    parser.add_argument("--loo-crop-scale", type=float, default=None,
+                        help="random resized crops in their pretraining (e.g. 0.7; default "
+                             "none)")
     parser.add_argument("--patch-size", type=int, default=None,
                         help="patch size of the LOO and per-fold models (default: the "
                              "--pretrained model's, so that every FlowFM model shares it)")
@@ -117,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
                  "finetune_epochs": args.finetune_epochs}
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
     budget = LOOBudget(model=args.loo_model, epochs=args.loo_epochs, seed=args.seed,
-                       device=args.device, patch_size=patch, max_subjects=args.max_subjects)
+                       device=args.device, patch_size=patch, crop_scale=args.loo_crop_scale,
+                       max_subjects=args.max_subjects)
     results = run_all(datasets, n_jobs=args.n_jobs, methods=methods, config=config,
                       work_dir=args.work_dir, data_dir=args.data_dir,
                       shipped=args.pretrained, loo_budget=budget, cache_dir=args.cache,

@@ -1,4 +1,4 @@
-"""Every estimator saves and loads without pickle: classifier (with its head), transformer, generator."""
+"""Every estimator saves and loads without pickle: classifier and head, transformer, generator."""
 
 from __future__ import annotations
 

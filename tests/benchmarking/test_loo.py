@@ -68,3 +68,10 @@ def test_the_patch_size_reaches_both_networks_and_the_run_name():
     assert config.encoder == {"patch_size": 10} and config.velocity == {"patch_size": 10}
     assert LOOBudget(epochs=3, patch_size=10).name() == "tiny-p10-e3-s0"
     assert LOOBudget(epochs=3).run_config("corpus").encoder is None
+
+
+def test_crops_reach_the_run_and_its_name():
+    budget = LOOBudget(epochs=30, patch_size=10, crop_scale=0.7)
+    assert budget.run_config("corpus").augmentation == {"crop_scale": 0.7}
+    assert budget.name() == "tiny-p10-crop0.7-e30-s0"
+    assert LOOBudget(epochs=3).run_config("corpus").augmentation is None

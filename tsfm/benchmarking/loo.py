@@ -57,12 +57,15 @@ class LOOBudget:
         preset's rule.
     encoder, velocity : dict or None
         Further architecture overrides of the preset (for tests).
+    crop_scale : float or None
+        Random resized crops during pretraining (``augmentation={"crop_scale": ...}``,
+        ``--loo-crop-scale``); None for none.
     max_subjects : int or None
         Only the first subjects of each corpus dataset (``--max-subjects``, smoke runs).
     """
 
     model: str = "tiny"
-    epochs: int = 8
+    epochs: int = 10
     batch_size: int = 64
     lr: float = 1e-3
     seed: int = 0
@@ -70,6 +73,7 @@ class LOOBudget:
     patch_size: int | None = None
     encoder: dict[str, Any] | None = None
     velocity: dict[str, Any] | None = None
+    crop_scale: float | None = None
     max_subjects: int | None = None
 
     def run_config(self, corpus: str | Path) -> RunConfig:
@@ -80,12 +84,14 @@ class LOOBudget:
             "batch_size": self.batch_size, "lr": self.lr, "random_state": self.seed,
             "device": self.device, "encoder": {**patch, **(self.encoder or {})} or None,
             "velocity": {**patch, **(self.velocity or {})} or None,
+            "augmentation": None if self.crop_scale is None else {"crop_scale": self.crop_scale},
         })
 
     def name(self) -> str:
         """The part of the run directory's name that the budget fixes."""
         patch = "" if self.patch_size is None else f"-p{self.patch_size}"
-        return f"{self.model}{patch}-e{self.epochs}-s{self.seed}"
+        crop = "" if self.crop_scale is None else f"-crop{self.crop_scale:g}"
+        return f"{self.model}{patch}{crop}-e{self.epochs}-s{self.seed}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
