@@ -157,6 +157,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         Shape of the training series.
     history_ : skorch History
         Per-epoch training loss.
+    input_ : dict
+        Only for a loaded model whose config.json describes its input (rate, units,
+        channels; the shipped models do); saved again by :meth:`save_pretrained`.
     text_config_ : tsfm.config.text_config.TextConfig
         Only for a model tuned for text (``FlowFMSignalGenerator.fit_text``): how, and
         with which language model; saved as the ``text`` section of config.json.
@@ -278,7 +281,8 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         """
         check_is_fitted(self, "net_")
         document = config_file(self.config_, self.standardizer_, self.settings_,
-                               text=getattr(self, "text_config_", None))
+                               text=getattr(self, "text_config_", None),
+                               input=getattr(self, "input_", None))
         return save_model_dir(
             directory,
             config=document.to_json(),
@@ -333,6 +337,8 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
             net.module_.add_text_conditioner(text_conditioner(saved.text, net.module_, resolved,
                                                               source=directory))
             pre.text_config_ = saved.text
+        if saved.input is not None:
+            pre.input_ = saved.input
         load_weights(net.module_, read_weights(directory), source=directory)
         net.module_.to(resolved)
         pre.standardizer_ = saved.normalization.to_standardizer()

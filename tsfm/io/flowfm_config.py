@@ -213,6 +213,7 @@ def config_file(
     standardizer: ChannelStandardizer,
     settings: PretrainingSettings,
     text: TextConfig | None = None,
+    input: dict[str, Any] | None = None,
 ) -> FlowFMConfigFile:
     """The ``config.json`` of a fitted pretrainer (current format)."""
     return FlowFMConfigFile(
@@ -222,4 +223,5 @@ def config_file(
         normalization=NormalizationConfig.from_standardizer(standardizer),
         estimator_params=settings,
         text=text,
+        input=input,
     )
