@@ -201,7 +201,7 @@ def test_format_version_1_directories_still_load(saved, fitted, panel3):
 
 def test_saved_model_section_is_the_config_dump(saved, fitted):
     config = json.loads((saved / "config.json").read_text())
-    assert config["format_version"] == 3
+    assert config["format_version"] == 4
     assert config["model"] == fitted.config_.model_dump(mode="json")
 
 

@@ -28,7 +28,7 @@ def test_builtins_are_registered_through_entry_points():
     conditioners = {p.name: p for p in list_plugins("conditioner")}
     assert generators["flow_matching"].distribution == "tsfm"
     assert generators["flow_matching"].cls.__module__ == "tsfm_builtins.flow_matching"
-    assert {"representation", "dgs"} <= set(conditioners)
+    assert {"representation", "dgs", "text"} <= set(conditioners)
 
 
 def test_unknown_plugin_name_lists_available_names():
@@ -281,7 +281,7 @@ def test_a_hook_that_raises_is_skipped_with_a_warning(raising_hook_installed, mo
                                                r"\) raised in tsfm_register_conditioners\(\)"
                                                r".*RuntimeError: boom"):
         names = [p.name for p in list_plugins("conditioner")]
-    assert names == ["dgs", "representation"]
+    assert names == ["dgs", "representation", "text"]
 
 
 def test_plugin_load_error_is_a_tsfm_error_and_an_import_error():

@@ -35,4 +35,19 @@ class NonFiniteError(TsfmError, ValueError):
     """Data, weights or outputs hold NaN or infinite values (or would overflow to them)."""
 
 
-__all__ = ["CheckpointError", "ConfigError", "NonFiniteError", "TsfmError"]
+class MissingExtraError(TsfmError, ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+
+class TextEncoderError(TsfmError, ValueError):
+    """A text encoder (language model) is unknown, missing or could not be loaded."""
+
+
+__all__ = [
+    "CheckpointError",
+    "ConfigError",
+    "MissingExtraError",
+    "NonFiniteError",
+    "TextEncoderError",
+    "TsfmError",
+]

@@ -1,8 +1,11 @@
-"""Representation conditioning, with and without Dynamic Guidance Switching (DGS)."""
+"""Representation conditioning (with and without DGS) and text conditioning."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
+from torch import nn
 
 from tsfm.generative.conditioner import Conditioner
 from tsfm.plugins.hookspecs import hookimpl
@@ -37,6 +40,64 @@ class DGSConditioner(Conditioner):
         return super().forward(value, n=n)
 
 
+class TextConditioner(Conditioner):
+    """Text embedding of a frozen Hugging Face language model, linearly projected.
+
+    A prompt's embedding is the attention-masked mean of the language model's last
+    hidden states (:class:`tsfm.text.embedder.TextEmbedder`, cached per unique prompt);
+    the learned projection maps it to the velocity network's width. The projection
+    starts at zero, so before tuning a text model is exactly the model it was tuned from.
+
+    Parameters
+    ----------
+    in_features : int
+        Width of the language model's embeddings.
+    width : int
+        Width of the velocity network.
+    mask_prob : float, default=0.0
+        Must be 0: the text is never masked.
+    text_encoder : str, default="minilm"
+        Short name, local directory or Hugging Face id of the language model (saved
+        with the model).
+    embedder : tsfm.text.embedder.TextEmbedder, optional
+        The loaded language model; :meth:`embed` needs it.
+    """
+
+    name = "text"
+    supports_masking = False
+    input = "text"
+
+    def __init__(self, *, in_features: int, width: int, mask_prob: float = 0.0,
+                 text_encoder: str = "minilm", embedder=None):
+        super().__init__(in_features=in_features, width=width, mask_prob=mask_prob)
+        nn.init.zeros_(self.projection.weight)
+        nn.init.zeros_(self.projection.bias)
+        self.text_encoder = text_encoder
+        if embedder is not None and embedder.dim != in_features:
+            raise ValueError(
+                f"text encoder {text_encoder!r} gives {embedder.dim}-dimensional embeddings, "
+                f"but the conditioner expects {in_features}"
+            )
+        self.embedder = embedder
+
+    @classmethod
+    def from_text_encoder(cls, text_encoder: str, *, width: int, device: str = "cpu"):
+        """Load the language model and build a conditioner for its embedding width."""
+        from tsfm.text.embedder import load_embedder
+
+        embedder = load_embedder(text_encoder, device=device)
+        return cls(in_features=embedder.dim, width=width, text_encoder=text_encoder,
+                   embedder=embedder)
+
+    def embed(self, prompts: Sequence[str]) -> torch.Tensor:
+        """Language-model embeddings of shape (n, in_features) on the projection's device."""
+        if self.embedder is None:
+            raise RuntimeError("this text conditioner has no language model; build it with "
+                               "TextConditioner.from_text_encoder")
+        vectors = self.embedder.embed(prompts)
+        return torch.as_tensor(vectors, device=self.projection.weight.device)
+
+
 @hookimpl
 def tsfm_register_conditioners() -> list[type]:
-    return [RepresentationConditioner, DGSConditioner]
+    return [RepresentationConditioner, DGSConditioner, TextConditioner]

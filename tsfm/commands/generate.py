@@ -45,6 +45,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "beside the samples",
     )
     parser.add_argument(
+        "--prompt", action="append", metavar="TEXT",
+        help="generate -n series from this text description (a model tuned with fit_text); "
+        "repeat for several prompts, -n series each",
+    )
+    parser.add_argument(
         "--guidance-scale", type=float,
         help="classifier-free guidance weight w (needs --condition)",
     )
@@ -67,6 +72,12 @@ def check_args(args: argparse.Namespace) -> None:
     from tsfm.estimators.generator import GUIDANCE_RANGE
 
     check_device(args.device)
+    prompts = getattr(args, "prompt", None)
+    if prompts is not None:
+        if any(not p.strip() for p in prompts):
+            raise ValueError("--prompt needs words; got an empty prompt")
+        if args.guidance_scale is not None:
+            raise ValueError("--guidance-scale cannot be combined with --prompt; drop it")
     if args.guidance_scale is not None:
         if args.condition is None:
             raise ValueError("--guidance-scale needs --condition (the reference series to "
@@ -75,6 +86,14 @@ def check_args(args: argparse.Namespace) -> None:
         if not low <= args.guidance_scale <= high:
             raise ValueError(f"--guidance-scale must be in [{low:g}, {high:g}], got "
                              f"{args.guidance_scale!r}")
+
+
+def _units(generator) -> dict:
+    """``unit`` and ``rate`` of the plot from the model's input description, if it has one."""
+    described = getattr(generator.pretrainer_, "stated_input_", None) or {}
+    unit, rate = described.get("units"), described.get("rate")
+    return {"unit": unit if isinstance(unit, str) else None,
+            "rate": float(rate) if isinstance(rate, int | float) else None}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,12 +109,18 @@ def run(args: argparse.Namespace) -> int:
         pretrained=args.model, solver=args.solver, steps=args.steps, device=args.device
     )
     generator.fit()
-    samples = generator.sample(
-        args.n_samples,
-        condition=condition,
-        guidance_scale=args.guidance_scale,
-        random_state=args.seed,
-    )
+    prompts = getattr(args, "prompt", None)
+    if prompts:
+        text = [p for p in prompts for _ in range(args.n_samples)]
+        samples = generator.sample(len(text), condition=condition, text=text,
+                                   random_state=args.seed)
+    else:
+        samples = generator.sample(
+            args.n_samples,
+            condition=condition,
+            guidance_scale=args.guidance_scale,
+            random_state=args.seed,
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     np.save(out, samples)
     print(
@@ -108,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         if condition is not None:
             plot_conditioned_samples(condition, samples, args.plot)
         else:
-            plot_samples(samples, args.plot)
+            plot_samples(samples, args.plot, **_units(generator),
+                         title=prompts[0] if prompts else None)
         print(f"wrote {args.plot}")
     return 0

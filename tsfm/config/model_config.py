@@ -176,7 +176,13 @@ class ModelConfig(FrozenModel):
     @field_validator("conditioner")
     @classmethod
     def _registered_conditioner(cls, name: str) -> str:
-        get_plugin("conditioner", name)
+        kind = getattr(get_plugin("conditioner", name), "input", "representation")
+        if kind != "representation":
+            raise ValueError(
+                f"conditioner {name!r} conditions on {kind}, not on the encoder's "
+                "representation; pretrain with 'dgs' or 'representation' and add text with "
+                "FlowFMSignalGenerator.fit_text"
+            )
         return name
 
     @model_validator(mode="after")

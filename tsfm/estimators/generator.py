@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import numbers
-from pathlib import Path
 
 import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from tsfm.config.text_config import TEXT_CONDITIONS
 from tsfm.estimators._base import (
     FlowFMEstimator,
     check_positive_float,
@@ -77,6 +78,24 @@ def _non_finite_cause(
     )
 
 
+def _check_probability(value, condition: str) -> float:
+    """``rep_drop_prob``: a probability in (0, 1) for ``"text+rep"``; ignored otherwise."""
+    if condition != "text+rep":
+        return 0.0
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 < value < 1:
+        raise ValueError(
+            f"rep_drop_prob must be a number in (0, 1), got {value!r}; 0 would never teach "
+            "the network text without a representation, 1 is condition='text'"
+        )
+    return float(value)
+
+
+def _check_non_negative(value, name: str) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value >= 0:
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    return float(value)
+
+
 class _CountingField:
     """The network's field for one batch, optionally guided; counts network evaluations.
 
@@ -84,16 +103,19 @@ class _CountingField:
     costs two network evaluations per call.
     """
 
-    def __init__(self, module: FlowFMModule, representation, guidance_scale: float | None):
+    def __init__(
+        self, module: FlowFMModule, representation, guidance_scale: float | None, text=None
+    ):
         self.module = module
         self.representation = representation
         self.guidance_scale = guidance_scale
+        self.text = text
         self.network_evaluations = 0
 
     def __call__(self, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         if self.guidance_scale is None:
             self.network_evaluations += 1
-            return self.module.field(x_t, t, self.representation)
+            return self.module.field(x_t, t, self.representation, text=self.text)
         self.network_evaluations += 2
         conditional = self.module.field(x_t, t, self.representation)
         unconditional = self.module.field(x_t, t, None)
@@ -132,6 +154,10 @@ precision, compile, generator
         :meth:`sample` takes its own.
     device : str, default="auto"
         Where sampling runs; ``"auto"`` uses CUDA when available.
+    text_encoder : str, default="minilm"
+        The language model :meth:`fit_text` tunes with: a registered short name
+        (``tsfm.text.list_text_encoders()``), a local directory or a Hugging Face id. A
+        model already tuned for text keeps the encoder it was tuned with for sampling.
 
     Attributes
     ----------
@@ -156,6 +182,11 @@ precision, compile, generator
         count varies between batches, the largest count of any batch.
     trajectory_times_ : ndarray of shape (n_times,)
         Network times of the last returned trajectory (0 is noise, 1 is data).
+    supports_text_ : bool
+        Whether the model was tuned for text (by :meth:`fit_text`, or loaded so), so
+        that :meth:`sample` takes ``text=``.
+    text_history_ : list of float
+        Mean loss of each epoch of the last :meth:`fit_text`.
 
     Examples
     --------
@@ -192,6 +223,7 @@ precision, compile, generator
         precision: str = "fp32",
         compile: bool = False,
         generator: str | None = None,
+        text_encoder: str = "minilm",
     ):
         self.pretrained = pretrained
         self.solver = solver
@@ -218,6 +250,7 @@ precision, compile, generator
         self.precision = precision
         self.compile = compile
         self.generator = generator
+        self.text_encoder = text_encoder
 
     def fit(self, X=None, y=None):
         """Pretrain on ``X`` (if no pretrained model was given) or load the model.
@@ -258,15 +291,133 @@ precision, compile, generator
         self.config_ = pre.config_
         self.objective_ = pre.config_.objective
         self.supports_guidance_ = bool(module.conditioner.supports_masking)
+        self.supports_text_ = module.text_conditioner is not None
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = pre.n_timepoints_
 
-    # -- saving and loading -------------------------------------------------------
-    def save_pretrained(self, directory) -> Path:
-        """Save the model it samples from; see :meth:`FlowFMPretrainer.save_pretrained`.
+    # -- text -----------------------------------------------------------------------
+    def fit_text(
+        self,
+        X,
+        prompts,
+        condition: str = "text+rep",
+        *,
+        max_epochs: int = 20,
+        batch_size: int = 64,
+        lr: float = 3e-4,
+        weight_decay: float = 0.0,
+        rep_drop_prob: float = 0.5,
+        random_state=None,
+    ):
+        """Tune the velocity network to generate from text (paper Sec. 4.2.2, Fig. 2).
 
-        The sampling settings (``solver``, ``steps``…) are parameters of this estimator,
-        not of the model: pass them again to :meth:`from_pretrained`.
+        The encoder stays frozen. A copy of the model is tuned, so a pretrainer given
+        as ``pretrained`` is left as it was. With ``condition="text+rep"`` (the
+        paper's Text + Rep) the condition during tuning is the text embedding plus the
+        frozen encoder's representation of the window, which is replaced by the null
+        condition with probability ``rep_drop_prob``, as DGS does in pretraining; so
+        :meth:`sample` with ``text=`` alone needs no reference window. With
+        ``"text"`` (Text-Only) the representation is always the null condition.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+            Series in the model's units.
+        prompts : list of str, length n_series
+            One description per series, e.g. from :func:`tsfm.text.make_prompts`.
+        condition : {"text+rep", "text"}, default="text+rep"
+        max_epochs : int, default=20
+        batch_size : int, default=64
+        lr : float, default=3e-4
+            AdamW learning rate.
+        weight_decay : float, default=0.0
+        rep_drop_prob : float, default=0.5
+            Probability of dropping the representation (``"text+rep"`` only), in (0, 1).
+        random_state : None, int, RandomState or Generator
+            Seeds shuffling, noise, times and drops.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            For empty or blank prompts, ``prompts`` and ``X`` of different lengths, an
+            unknown ``condition``, or a model without a null condition (pretrained
+            without DGS).
+        tsfm.exceptions.TextEncoderError, tsfm.exceptions.MissingExtraError
+            If ``text_encoder`` is unknown or its package is not installed.
+        """
+        from tsfm.text.embedder import check_prompts
+
+        prompts = check_prompts(prompts)
+        if condition not in TEXT_CONDITIONS:
+            raise ValueError(
+                f"condition must be one of {list(TEXT_CONDITIONS)}, got {condition!r}"
+            )
+        rep_drop_prob = _check_probability(rep_drop_prob, condition)
+        if not hasattr(self, "pretrainer_"):
+            self.fit(X)
+        X = self._check_input(X)
+        if len(prompts) != len(X):
+            raise ValueError(
+                f"prompts has {len(prompts)} texts but X has {len(X)} series; pass one "
+                "prompt per series"
+            )
+        settings = dict(max_epochs=check_positive_int(max_epochs, "max_epochs"),
+                        batch_size=check_positive_int(batch_size, "batch_size"),
+                        lr=check_positive_float(lr, "lr"),
+                        weight_decay=_check_non_negative(weight_decay, "weight_decay"))
+        module = self.pretrainer_.net_.module_
+        if not module.conditioner.supports_masking:
+            raise ValueError(
+                "text tuning needs a model pretrained with DGS (mask_prob > 0): sampling "
+                "from text alone uses the null representation, which conditioner "
+                f"{self.config_.conditioner!r} lacks; pretrain with mask_prob > 0"
+            )
+        self._tune_text(X, prompts, condition, rep_drop_prob, settings, random_state)
+        return self
+
+    def _tune_text(self, X, prompts, condition, rep_drop_prob, settings, random_state) -> None:
+        from tsfm.config.text_config import TextConfig
+        from tsfm.plugins import get_plugin
+        from tsfm.text.tuning import tune_text
+
+        pre = copy.deepcopy(self.pretrainer_)
+        module: FlowFMModule = pre.net_.module_
+        device = next(module.parameters()).device
+        current = module.text_conditioner
+        if current is None or current.text_encoder != self.text_encoder:
+            module.add_text_conditioner(get_plugin("conditioner", "text").from_text_encoder(
+                self.text_encoder, width=module.velocity.width, device=str(device)).to(device))
+        conditioner = module.text_conditioner
+        embeddings = conditioner.embed(prompts).cpu().numpy()
+        seed = resolve_seed(random_state)
+        with torch_seed(seed, str(device)):
+            losses = tune_text(
+                module, pre.standardizer_.transform(X), embeddings, condition=condition,
+                rep_drop_prob=rep_drop_prob, generator=torch_generator(seed, "cpu"),
+                **settings)
+        pre.text_config_ = TextConfig(
+            conditioner=conditioner.name, text_encoder=str(conditioner.text_encoder),
+            embedding_dim=conditioner.in_features, condition=condition,
+            rep_drop_prob=rep_drop_prob if condition == "text+rep" else 0.0)
+        self.pretrainer_ = pre
+        self.supports_text_ = True
+        self.text_history_ = losses
+
+    def save_pretrained(self, directory):
+        """Save the model (with its text projection and text encoder, if tuned for text).
+
+        See :meth:`FlowFMPretrainer.save_pretrained`; load it back with
+        :meth:`from_pretrained` or ``FlowFMSignalGenerator(pretrained=directory)``. The
+        sampling settings (``solver``, ``steps``…) are parameters of this estimator, not
+        of the model: pass them again when loading.
+
+        Returns
+        -------
+        Path
         """
         check_is_fitted(self, "pretrainer_")
         return self.pretrainer_.save_pretrained(directory)
@@ -297,6 +448,7 @@ precision, compile, generator
         guidance_scale: float | None = None,
         random_state=None,
         return_trajectory: bool = False,
+        text=None,
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Generate series.
 
@@ -322,6 +474,11 @@ precision, compile, generator
             ``Generator`` is consumed (each call draws a new seed from it).
         return_trajectory : bool, default=False
             Also return the intermediate states, see ``trajectory_times_``.
+        text : list of str, optional
+            Prompts, one per sample or a single one for every sample; needs a model
+            tuned by :meth:`fit_text`. No reference window is needed: the
+            representation is the null condition unless ``condition`` is also given
+            (``"text+rep"`` models only). Not combinable with ``guidance_scale``.
 
         Returns
         -------
@@ -348,6 +505,7 @@ precision, compile, generator
         n = self._check_n_samples(n_samples)
         solver, steps = check_solver(module.objective, self.solver, self.steps)
         guidance = self._check_guidance(guidance_scale, condition)
+        embeddings = None if text is None else self._text_embeddings(text, n, condition, guidance)
         seed = resolve_seed(random_state)
         device = next(module.parameters()).device
         batch = check_positive_int(self.sample_batch_size, "sample_batch_size")
@@ -365,7 +523,8 @@ precision, compile, generator
             for start in range(0, n, batch):
                 size = min(batch, n - start)
                 r = None if representation is None else representation[start : start + size]
-                field = _CountingField(module, r, guidance)
+                y = None if embeddings is None else embeddings[start : start + size]
+                field = _CountingField(module, r, guidance, text=y)
                 shape = (size, self.n_channels_, self.n_timepoints_)
                 noise = torch.randn(shape, generator=rng, device=device)
                 out = module.objective.sample(field, noise, **options)
@@ -387,6 +546,32 @@ precision, compile, generator
         self.trajectory_times_ = times.float().cpu().numpy()
         stacked = np.concatenate(trajectories, axis=1)
         return S, np.stack([inverse(state, name="trajectory") for state in stacked])
+
+    def _text_embeddings(self, text, n: int, condition, guidance) -> torch.Tensor:
+        """Language-model embeddings of shape (n, text_dim) of the prompts, on the device."""
+        from tsfm.text.embedder import check_prompts
+
+        if not self.supports_text_:
+            raise ValueError(
+                "text= needs a model tuned for text, and this one never was; call "
+                "fit_text(X, prompts) first (or load a model saved after fit_text)"
+            )
+        prompts = check_prompts(text, name="text")
+        if len(prompts) not in (1, n):
+            raise ValueError(
+                f"text has {len(prompts)} prompts but n_samples={n}; pass one prompt per "
+                "sample, or a single one for every sample"
+            )
+        if guidance is not None:
+            raise ValueError("guidance_scale cannot be combined with text=; drop guidance_scale")
+        tuned = self.pretrainer_.text_config_.condition
+        if condition is not None and tuned != "text+rep":
+            raise ValueError(
+                f"this model was tuned with condition={tuned!r}, without representations; "
+                "drop condition= (or tune with condition='text+rep')"
+            )
+        embeddings = self.pretrainer_.net_.module_.text_conditioner.embed(prompts)
+        return embeddings.expand(n, -1) if len(prompts) == 1 else embeddings
 
     def _sampler_options(self, module, solver: str, steps: int | None, trajectory: bool) -> dict:
         options: dict = {"solver": solver, "return_trajectory": trajectory}

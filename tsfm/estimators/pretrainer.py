@@ -9,16 +9,18 @@ from sklearn.utils.validation import check_is_fitted
 
 from tsfm.config.model_config import ModelConfig
 from tsfm.config.settings import PretrainingSettings
+from tsfm.config.text_config import TextConfig
 from tsfm.estimators._base import (
     EmbedTemplateMixin,
     FlowFMEstimator,
     resolve_device,
     resolve_objective,
 )
-from tsfm.exceptions import CheckpointError
+from tsfm.exceptions import CheckpointError, MissingExtraError
 from tsfm.io.flowfm_config import FORMAT, config_file, parse_config_file
 from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.nn.flowfm import FlowFMModule
+from tsfm.plugins import get_plugin
 from tsfm.training.nets import PretrainingNet
 from tsfm.training.normalization import ChannelStandardizer
 from tsfm.training.seeding import resolve_seed, torch_seed
@@ -45,6 +47,32 @@ def build_pretraining_net(
         compile=check_compile(estimator.compile),
         **estimator._common_net_kwargs(settings, device),
     )
+
+
+def text_conditioner(text: TextConfig, module: FlowFMModule, device: str, *, source):
+    """The text conditioner of a saved text model, with its language model loaded.
+
+    Raises
+    ------
+    tsfm.exceptions.MissingExtraError
+        If the text extra is not installed (the message says which).
+    tsfm.exceptions.CheckpointError
+        If the language model's embedding width differs from the saved one.
+    """
+    try:
+        conditioner = get_plugin("conditioner", text.conditioner).from_text_encoder(
+            text.text_encoder, width=module.velocity.width, device=device)
+    except MissingExtraError as exc:
+        raise MissingExtraError(
+            f"{str(source)!r} is a text model (text_encoder {text.text_encoder!r}): {exc}"
+        ) from exc
+    if conditioner.in_features != text.embedding_dim:
+        raise CheckpointError(
+            f"text encoder {text.text_encoder!r} gives {conditioner.in_features}-dimensional "
+            f"embeddings, but the model in {str(source)!r} was tuned with "
+            f"{text.embedding_dim}; load it with the language model it was tuned with"
+        )
+    return conditioner
 
 
 class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
@@ -129,6 +157,13 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         Shape of the training series.
     history_ : skorch History
         Per-epoch training loss.
+    stated_input_ : dict
+        Only for a loaded model whose config.json describes its input (rate, units,
+        channels; the shipped models do); quoted by shape errors and saved again by
+        :meth:`save_pretrained`.
+    text_config_ : tsfm.config.text_config.TextConfig
+        Only for a model tuned for text (``FlowFMSignalGenerator.fit_text``): how, and
+        with which language model; saved as the ``text`` section of config.json.
 
     Examples
     --------
@@ -246,7 +281,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
             If ``directory`` exists and is neither empty nor a model directory.
         """
         check_is_fitted(self, "net_")
-        document = config_file(self.config_, self.standardizer_, self.settings_)
+        document = config_file(self.config_, self.standardizer_, self.settings_,
+                               text=getattr(self, "text_config_", None),
+                               input=getattr(self, "stated_input_", None))
         return save_model_dir(
             directory,
             config=document.to_json(),
@@ -297,10 +334,15 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
                 f"the model of config.json in {str(directory)!r} could not be built ({exc}); "
                 "re-create it with save_pretrained"
             ) from None
+        if saved.text is not None:
+            net.module_.add_text_conditioner(text_conditioner(saved.text, net.module_, resolved,
+                                                              source=directory))
+            pre.text_config_ = saved.text
         load_weights(net.module_, read_weights(directory), source=directory)
         net.module_.to(resolved)
         pre.standardizer_ = saved.normalization.to_standardizer()
-        pre.stated_input_ = saved.input
+        if saved.input is not None:
+            pre.stated_input_ = saved.input
         pre._set_fitted(net, saved.model, settings)
         return pre
 

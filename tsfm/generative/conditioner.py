@@ -35,10 +35,15 @@ class Conditioner(nn.Module):
     supports_masking : bool
         Whether the conditioner learns a null condition (class attribute). Only such
         a model supports classifier-free guidance.
+    input : str
+        What it conditions on (class attribute): ``"representation"`` (the encoder's
+        ``r``; usable as a model's ``conditioner``) or ``"text"`` (a text embedding,
+        added by ``FlowFMSignalGenerator.fit_text``).
     """
 
     name: ClassVar[str]
     supports_masking: ClassVar[bool] = False
+    input: ClassVar[str] = "representation"
 
     def __init__(self, *, in_features: int, width: int, mask_prob: float = 0.0):
         super().__init__()

@@ -8,6 +8,10 @@ A model directory's ``config.json`` holds four sections besides its format tag:
     Per-channel ``mean`` and ``scale`` of the pretraining data.
 ``estimator_params``
     The :class:`tsfm.config.settings.PretrainingSettings` of the pretrainer.
+``text`` (optional)
+    The :class:`tsfm.config.text_config.TextConfig` of a model tuned for text by
+    ``FlowFMSignalGenerator.fit_text``; its projection weights are in the safetensors
+    file as ``text_conditioner.*``.
 ``input`` (optional)
     A free-form description of the input the model expects (rate, units, channel
     names), written by model exporters such as :mod:`tsfm.zoo`; loading ignores it.
@@ -29,9 +33,12 @@ Format versions
     ``generator`` (and ``encoder``/``velocity`` overrides whose ``patch_size`` may be
     ``"auto"``).
 3
-    The current layout: as 2, with the estimators' ``generator`` parameter renamed
-    ``objective`` in ``estimator_params`` too. :func:`migrate` renames the keys of
-    versions 1 and 2.
+    As 2, with the estimators' ``generator`` parameter renamed ``objective`` in
+    ``estimator_params`` too.
+4
+    The current layout: as 3, with the optional ``text`` section. :func:`migrate`
+    renames the keys of versions 1 and 2; a version-3 file is a version-4 file
+    without text.
 """
 
 from __future__ import annotations
@@ -45,12 +52,13 @@ from tsfm.config.errors import describe_errors
 from tsfm.config.model_config import ModelConfig
 from tsfm.config.normalization import NormalizationConfig
 from tsfm.config.settings import PretrainingSettings
+from tsfm.config.text_config import TextConfig
 from tsfm.config.types import FrozenModel
 from tsfm.exceptions import CheckpointError
 from tsfm.training.normalization import ChannelStandardizer
 
 FORMAT = "tsfm.flowfm"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 _FIX = "re-create it with save_pretrained"
 
@@ -59,14 +67,20 @@ class FlowFMConfigFile(FrozenModel):
     """The whole ``config.json`` of a FlowFM model directory (current format)."""
 
     format: Literal["tsfm.flowfm"]
-    format_version: Literal[3]
+    format_version: Literal[4]
     model: ModelConfig
     normalization: NormalizationConfig
     estimator_params: PretrainingSettings
+    text: TextConfig | None = None
     input: dict[str, Any] | None = None
 
     @model_validator(mode="after")
     def _channels_agree(self):
+        if self.text is not None and not self.model.conditioner_class().supports_masking:
+            raise ValueError(
+                f"text models sample from the null representation, but conditioner "
+                f"{self.model.conditioner!r} has none"
+            )
         if len(self.normalization.mean) != self.model.n_channels:
             raise ValueError(
                 f"normalization has {len(self.normalization.mean)} channels but "
@@ -82,6 +96,7 @@ class FlowFMConfigFile(FrozenModel):
             "model": self.model.model_dump(mode="json"),
             "normalization": self.normalization.model_dump(mode="json"),
             "estimator_params": self.estimator_params.to_params(),
+            **({} if self.text is None else {"text": self.text.model_dump(mode="json")}),
             **({} if self.input is None else {"input": self.input}),
         }
 
@@ -106,9 +121,19 @@ def _from_version_2(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "format_version": 3, "estimator_params": params}
 
 
+def _from_version_3(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 only adds the optional ``text`` section, which a version 3 file lacks."""
+    if "text" in payload:
+        raise CheckpointError(
+            "a version-3 config.json cannot have a 'text' section (text models are written "
+            f"as version 4); {_FIX}"
+        )
+    return {**payload, "format_version": 4}
+
+
 #: ``version -> function`` turning a payload of that version into the next one
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    1: _from_version_1, 2: _from_version_2}
+    1: _from_version_1, 2: _from_version_2, 3: _from_version_3}
 
 
 def _format_version(payload: dict[str, Any], source: str) -> int:
@@ -184,7 +209,11 @@ def parse_config_file(payload: Any, *, source: str) -> FlowFMConfigFile:
 
 
 def config_file(
-    model: ModelConfig, standardizer: ChannelStandardizer, settings: PretrainingSettings
+    model: ModelConfig,
+    standardizer: ChannelStandardizer,
+    settings: PretrainingSettings,
+    text: TextConfig | None = None,
+    input: dict[str, Any] | None = None,
 ) -> FlowFMConfigFile:
     """The ``config.json`` of a fitted pretrainer (current format)."""
     return FlowFMConfigFile(
@@ -193,4 +222,6 @@ def config_file(
         model=model,
         normalization=NormalizationConfig.from_standardizer(standardizer),
         estimator_params=settings,
+        text=text,
+        input=input,
     )

@@ -42,6 +42,9 @@ class FlowFMModule(nn.Module):
     encoder : ViT1D
     velocity : DiT1D
     conditioner : Conditioner
+    text_conditioner : Conditioner or None
+        The text conditioner added by :meth:`add_text_conditioner` (text tuning); None
+        for a model that was never tuned for text. Its weights are part of the state dict.
     objective : Objective
         The objective instance (it has no saved weights of its own).
     augment : Augmentation
@@ -70,6 +73,22 @@ class FlowFMModule(nn.Module):
         )
         self.objective = objective(**config.objective_params)
         self.augment = Augmentation(**config.augmentation.model_dump())
+        self.text_conditioner = None
+
+    def add_text_conditioner(self, conditioner: Conditioner) -> None:
+        """Add a text conditioner, whose output joins the sum of conditions.
+
+        Raises
+        ------
+        ValueError
+            If its width is not the velocity network's.
+        """
+        if conditioner.width != self.velocity.width:
+            raise ValueError(
+                f"the text conditioner projects to width {conditioner.width}, but the velocity "
+                f"network's width is {self.velocity.width}"
+            )
+        self.text_conditioner = conditioner
 
     @property
     def generator(self) -> Objective:
@@ -92,10 +111,29 @@ class FlowFMModule(nn.Module):
         return self.encoder(x)
 
     def field(
-        self, x_t: torch.Tensor, t: torch.Tensor, representation: torch.Tensor | None
+        self,
+        x_t: torch.Tensor,
+        t: torch.Tensor,
+        representation: torch.Tensor | None,
+        text: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Network output at ``(x_t, t)`` given ``r`` (or the null condition if None)."""
+        """Network output at ``(x_t, t)``.
+
+        Parameters
+        ----------
+        x_t : tensor of shape (n, C, T)
+        t : tensor of shape (n,)
+        representation : tensor of shape (n, d) or None
+            ``r``; None is the null condition.
+        text : tensor of shape (n, text_dim) or None
+            Language-model embeddings of the prompts; their projection is added to the
+            condition. Needs :attr:`text_conditioner`.
+        """
         condition = self.conditioner(representation, n=len(x_t))
+        if text is not None:
+            if self.text_conditioner is None:
+                raise ValueError("this model has no text conditioner; tune it with fit_text")
+            condition = condition + self.text_conditioner(text)
         return self.velocity(x_t, t, condition)
 
     def forward(self, x1: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
