@@ -1,4 +1,4 @@
-"""Text-to-signal benchmark (issue 11): Text-Only vs Text+Rep tuning of the shipped wrist model.
+"""Text-to-signal benchmark: Text-Only vs Text+Rep tuning of the shipped wrist model.
 
 For each dataset, subjects are split 70/30 (seeded). The shipped model
 ``flowfm-wrist-small`` is tuned on the training subjects' windows and their prompts
@@ -255,7 +255,7 @@ def report(results: list[dict], rows: list[dict], args, not_run: list[str]) -> N
                          f"{ab['predicted']}.")
         sections.append("\n\n".join(lines))
     info = _report.machine()
-    _report.write_report(RESULTS, "text_generation", "Text-to-signal generation (issue 11)",
+    _report.write_report(RESULTS, "text_generation", "Text-to-signal generation",
                          sections, rows, info)
     (RESULTS / "text_generation_details.json").write_text(
         __import__("json").dumps(results, indent=2, default=str))

@@ -239,7 +239,7 @@ def write_report(result: BenchmarkResult, out_dir: str | Path, *, command: str =
         lines += ["## DGS ablation (macro-F1; 0.5 is flowfm-probe / flowfm-finetune)", "",
                   dgs, ""]
     lines += [
-        "## Targets (issue 5)", "",
+        "## Targets", "",
         "| target | status | detail |", "|---|---|---|",
         *(f"| {t.target} | {t.status.upper() if t.status != 'met' else 'met'} | {t.detail} |"
           for t in targets),

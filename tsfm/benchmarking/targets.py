@@ -38,7 +38,7 @@ def _compare(summary: pd.DataFrame, target: str, left: str, right: str,
 
 
 def check_targets(summary: pd.DataFrame) -> list[TargetCheck]:
-    """Check the targets of issue 5 on a summary indexed by method.
+    """Check the HAR benchmark's targets on a summary indexed by method.
 
     Parameters
     ----------
