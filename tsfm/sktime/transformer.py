@@ -7,7 +7,7 @@ import pandas as pd
 from sktime.transformations.base import BaseTransformer
 
 from tsfm.estimators.transformer import FlowFMTransformer
-from tsfm.sktime._input import check_pretrain_panel
+from tsfm.sktime._input import check_pretrain_panel, refuse_unequal_length
 from tsfm.sktime._lifecycle import PretrainLifecycleMixin
 from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, FlowFMModelMixin
 
@@ -113,6 +113,23 @@ class FlowFMSktimeTransformer(PretrainLifecycleMixin, FlowFMModelMixin, BaseTran
         self.random_state = random_state
         self.verbose = verbose
         super().__init__()
+
+    def fit(self, X, y=None):
+        """Fit on the sktime Panel ``X`` (n_instances, n_channels, n_timepoints); ``y`` ignored.
+
+        See :class:`sktime.transformations.base.BaseTransformer`; unequal-length panels
+        are refused with sktime's wording before sktime converts them.
+        """
+        refuse_unequal_length(self, X)
+        return super().fit(X, y)
+
+    def transform(self, X, y=None):
+        """Embeddings of the Panel ``X``: a Table of shape (n_instances, ``embedding_dim_``).
+
+        See :class:`sktime.transformations.base.BaseTransformer`.
+        """
+        refuse_unequal_length(self, X)
+        return super().transform(X, y)
 
     def _pretrain_epochs(self) -> int:
         return self.max_epochs
