@@ -98,3 +98,13 @@ def test_classification_benchmark_of_two_estimators_on_basic_motions(tmp_path):
     assert isinstance(frame, pd.DataFrame) and len(frame) == 2
     scores = frame["accuracy_score_mean"].to_numpy(dtype=float)
     assert np.isfinite(scores).all() and ((0 <= scores) & (scores <= 1)).all()
+
+
+def test_sktime_transformer_survives_sklearn_pipeline_reset(motions):
+    """sktime's fit resets; scikit-learn 1.9's Pipeline context must survive that."""
+    from sklearn.pipeline import Pipeline
+
+    X, y = motions
+    emb = FlowFMSktimeTransformer(max_epochs=1, encoder=ARCH, velocity=ARCH, **FAST)
+    pipe = Pipeline([("emb", emb), ("clf", LogisticRegression(max_iter=200))])
+    assert pipe.fit(X[:40], y[:40]).predict(X[40:45]).shape == (5,)

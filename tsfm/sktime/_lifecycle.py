@@ -25,6 +25,11 @@ from skbase.base._clone_plugins import BaseCloner, _default_clone
 
 __all__ = ["PretrainLifecycleMixin"]
 
+#: attributes that others attach to the estimator for the duration of a call, which
+#: ``reset`` must not delete: scikit-learn 1.9's ``Pipeline`` sets ``_parent_callback_ctx``
+#: on each step before fitting it and deletes it afterwards (docs/sktime.md)
+_CALL_SCOPED = ("_parent_callback_ctx",)
+
 #: name of the flag, set during ``fit``, that makes ``reset`` keep the pretrained state;
 #: skbase's ``reset`` keeps attributes whose names contain "__", so the flag survives it
 _KEEP_FLAG = "_tsfm__keep_pretrained"
@@ -113,11 +118,19 @@ class PretrainLifecycleMixin:
             self.__dict__.pop(_KEEP_FLAG, None)
 
     def reset(self):
-        """Reset to the post-init state; inside ``fit`` the pretrained state is kept."""
+        """Reset to the post-init state; inside ``fit`` the pretrained state is kept.
+
+        Attributes a caller attached for the duration of a call (scikit-learn 1.9's
+        ``Pipeline`` context) are kept too, so these estimators also work as
+        ``Pipeline`` steps, unlike other sktime 1.2 estimators.
+        """
         names = getattr(self, "_pretrained_attrs", None) if getattr(self, _KEEP_FLAG,
                                                                       False) else None
         saved = {name: getattr(self, name) for name in names or []}
+        scoped = {name: getattr(self, name) for name in _CALL_SCOPED if hasattr(self, name)}
         super().reset()
+        for name, value in scoped.items():
+            setattr(self, name, value)
         if saved:
             for name, value in saved.items():
                 setattr(self, name, value)
