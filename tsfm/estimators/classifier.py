@@ -16,6 +16,7 @@ from tsfm.config.normalization import NormalizationConfig
 from tsfm.config.settings import ClassifierSettings
 from tsfm.estimators._base import FlowFMEstimator, PredictTemplateMixin, resolve_device
 from tsfm.estimators._pretrained import pretrainer_for
+from tsfm.estimators._sktime_dunder import SktimeDunderMixin
 from tsfm.io.classifier_config import (
     CLASSIFIER_FORMAT,
     CLASSIFIER_FORMAT_VERSION,
@@ -29,11 +30,15 @@ from tsfm.training.seeding import resolve_seed, torch_seed
 from tsfm.utils.validation import check_finite_output
 
 
-class FlowFMClassifier(PredictTemplateMixin, FlowFMEstimator):
+class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator):
     """Classify series by fine-tuning a FlowFM encoder end to end (paper Sec. 4.2.1).
 
     A linear layer on the encoder's pooled representation; all weights are trained
     with cross-entropy.
+
+    In sktime pipelines, ``evaluate`` and benchmarks use the sktime-native twin
+    :class:`tsfm.sktime.FlowFMSktimeClassifier`; sktime's ``transformer * FlowFMClassifier()``
+    builds a pipeline of that twin (see docs/sktime.md).
 
     Parameters
     ----------
@@ -109,6 +114,12 @@ class FlowFMClassifier(PredictTemplateMixin, FlowFMEstimator):
         self.callbacks = callbacks
         self.train_split = train_split
         self.encoder = encoder
+
+    def _sktime_twin(self):
+        """This classifier's parameters in :class:`tsfm.sktime.FlowFMSktimeClassifier`."""
+        from tsfm.sktime import FlowFMSktimeClassifier
+
+        return FlowFMSktimeClassifier.from_sklearn(self)
 
     def _fit(self, X: np.ndarray, y) -> None:
         """Fine-tune on checked series ``X`` and their labels ``y`` of shape (n_series,)."""

@@ -1,0 +1,16 @@
+"""sktime-native FlowFM estimators, for sktime pipelines, ``evaluate`` and benchmarks.
+
+- :class:`FlowFMSktimeTransformer`: Panel -> Table embeddings (``BaseTransformer``).
+- :class:`FlowFMSktimeClassifier`: fine-tuning classifier (``BaseClassifier``).
+
+Both follow sktime's pretraining lifecycle (``pretrain``, then ``fit``) and delegate
+the work to the scikit-learn estimators of :mod:`tsfm.estimators`, which remain the
+ones to use inside a scikit-learn ``Pipeline``. The shared base of model loading,
+devices and pretraining, written for a future forecaster too, is
+:class:`tsfm.sktime._model.FlowFMModelMixin`. See docs/sktime.md.
+"""
+
+from tsfm.sktime.classifier import FlowFMSktimeClassifier
+from tsfm.sktime.transformer import FlowFMSktimeTransformer
+
+__all__ = ["FlowFMSktimeClassifier", "FlowFMSktimeTransformer"]
