@@ -4,8 +4,10 @@
 bundled BasicMotions recordings (80 series, 6 channels, 100 points) and writes, per
 rank, its weights (``rank<r>.safetensors``) and ``rank<r>.json``: the indices of the
 windows it trained on in each epoch, and its loss per epoch. Rank 0 also saves the
-model to ``OUT/model``. ``... OUT hang`` trains for very many epochs in a process group
-with a 15 s timeout, writing ``rank<r>.started`` after its first epoch, to be killed.
+model to ``OUT/model``. A FlowFMClassifier is then fine-tuned from it on the labels
+(``clf<r>.safetensors``, and its losses in ``rank<r>.json``). ``... OUT hang`` trains
+for very many epochs in a process group with a 15 s timeout, writing
+``rank<r>.started`` after its first epoch, to be killed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from safetensors.torch import save_file
 from skorch.callbacks import Callback
 from sktime.datasets import load_basic_motions
 
-from tsfm import FlowFMPretrainer
+from tsfm import FlowFMClassifier, FlowFMPretrainer
 from tsfm.training import distributed
 
 ARCH = {"depth": 1, "width": 32, "heads": 2, "patch_size": 10}
@@ -55,7 +57,7 @@ class SeenWindows(Callback):
 
 
 def main(out: Path, mode: str) -> None:
-    X, _ = load_basic_motions(return_type="numpy3D")
+    X, y = load_basic_motions(return_type="numpy3D")
     X = X.astype(np.float32)
     if mode == "hang":
         dist.init_process_group("gloo", timeout=timedelta(seconds=15))
@@ -73,6 +75,12 @@ def main(out: Path, mode: str) -> None:
         "seen": [[keys[k] for k in epoch] for epoch in seen.epochs_],
         "loss": list(pre.history_[:, "train_loss"]),
     }
+    clf = FlowFMClassifier(pretrained=pre, max_epochs=3, batch_size=8, device="cpu",
+                           random_state=0).fit(X, y)
+    record["classifier_net"] = type(clf.net_).__name__
+    record["classifier_loss"] = list(clf.history_[:, "train_loss"])
+    save_file({k: v.contiguous() for k, v in clf.net_.module_.state_dict().items()},
+              out / f"clf{rank}.safetensors")
     (out / f"rank{rank}.json").write_text(json.dumps(record))
     save_file({k: v.contiguous() for k, v in pre.net_.module_.state_dict().items()},
               out / f"rank{rank}.safetensors")

@@ -77,10 +77,13 @@ def test_both_ranks_train_data_parallel(two_ranks):
         record = _record(two_ranks, rank)
         assert record["world_size"] == 2
         assert record["net"] == "DataParallelPretrainingNet"
+        assert record["classifier_net"] == "DataParallelClassifierNet"
+        assert len(record["classifier_loss"]) == 3
 
 
-def test_ranks_hold_identical_weights(two_ranks):
-    w0, w1 = (load_file(two_ranks / f"rank{r}.safetensors") for r in (0, 1))
+@pytest.mark.parametrize("name", ["rank", "clf"])
+def test_ranks_hold_identical_weights(two_ranks, name):
+    w0, w1 = (load_file(two_ranks / f"{name}{r}.safetensors") for r in (0, 1))
     assert w0.keys() == w1.keys()
     for key in w0:
         assert torch.equal(w0[key], w1[key]), key
