@@ -166,6 +166,27 @@ def test_torchrun_runs_tsfm_pretrain(tmp_path):
     assert [len(row["batches"]) for row in history] == [4, 4]
 
 
+@pytest.mark.slow
+def test_accelerate_launch_runs_tsfm_pretrain(tmp_path):
+    """``accelerate launch --multi_gpu --num_processes 2 ... --device cpu``: 2 gloo ranks."""
+    pytest.importorskip("accelerate")
+    X = np.random.default_rng(0).standard_normal((32, 3, 64)).astype(np.float32)
+    meta = pd.DataFrame({"subject": "s", "activity": None, "source": "synthetic",
+                         "start_time": 0.0}, index=range(32))
+    write_shards([WindowBatch(X, meta)], tmp_path / "corpus")
+    result = subprocess.run(
+        [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu",
+         "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
+         "--dynamo_backend", "no", "--main_process_port", str(_free_port()),
+         "-m", "tsfm", "pretrain", "--corpus", str(tmp_path / "corpus"),
+         "--out", str(tmp_path / "run"), "--model", "tiny", "--epochs", "1",
+         "--batch-size", "8", "--device", "cpu", "--quiet"],
+        env=_env(), capture_output=True, text=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((tmp_path / "run" / "summary.json").read_text())["processes"] == 2
+
+
 # -- one process: everything stays as it was -------------------------------------------
 
 def test_without_a_launcher_there_is_one_rank():
