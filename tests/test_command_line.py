@@ -218,8 +218,16 @@ def test_plugins_reports_a_broken_plugin_in_strict_mode_in_one_line(
 
 
 def test_import_and_the_command_line_parser_do_not_load_torch():
+    heavy = ("torch", "skorch", "transformers", "sktime", "sklearn", "scipy", "pandas")
     code = ("import sys, tsfm; from tsfm.cli import build_parser; build_parser(); "
-            "print(sorted(m for m in ('torch', 'skorch') if m in sys.modules))")
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_corpus_names_of_the_parser_match_the_corpora():
+    from tsfm.datasets.corpus import CORPORA
+    from tsfm.datasets.corpus_names import CORPUS_NAMES
+
+    assert CORPUS_NAMES == tuple(sorted(CORPORA))

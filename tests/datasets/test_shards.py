@@ -12,6 +12,7 @@ import torch
 from tsfm.cli import main
 from tsfm.datasets import (
     ShardDataset,
+    ShardError,
     WindowBatch,
     channel_stats,
     load_dataset,
@@ -110,3 +111,48 @@ def test_real_prepare_matches_load_dataset(shared_data, tmp_path):
     assert (len(shards), shards.n_channels, shards.n_timepoints) == (len(ds), 6, 300)
     np.testing.assert_array_equal(shards[len(ds) - 1], ds.X[-1])
     assert shards.groups.tolist() == ds.groups.tolist()
+
+
+# -- a missing or damaged shard: an error naming it, never training on the rest ----------
+
+def _shard_file(root, k: int):
+    return root / json.loads((root / "manifest.json").read_text())["shards"][k]["file"]
+
+
+def test_missing_shard_is_named(tmp_path):
+    write_shards(_batches([5, 3]), tmp_path, shard_size=4)
+    _shard_file(tmp_path, 1).unlink()
+    with pytest.raises(ShardError, match=r"shard 1 \(.*\) is missing; re-create"):
+        ShardDataset(tmp_path)
+
+
+def test_truncated_shard_is_named(tmp_path):
+    write_shards(_batches([5, 3]), tmp_path, shard_size=4)
+    file = _shard_file(tmp_path, 0)
+    file.write_bytes(file.read_bytes()[:-10])
+    with pytest.raises(ShardError, match=r"shard 0 \(.*\) is truncated: \d+ bytes where"):
+        ShardDataset(tmp_path)
+
+
+def test_garbage_shard_is_named(tmp_path):
+    write_shards(_batches([5, 3]), tmp_path, shard_size=4)
+    _shard_file(tmp_path, 1).write_bytes(b"not a numpy file")
+    with pytest.raises(ShardError, match=r"shard 1 \(.*\) is corrupt"):
+        ShardDataset(tmp_path)
+
+
+def test_shard_of_another_shape_is_named(tmp_path):
+    write_shards(_batches([5, 3]), tmp_path, shard_size=4)
+    np.save(_shard_file(tmp_path, 1), np.zeros((4, 2, 6), dtype=np.float32))
+    with pytest.raises(ShardError, match=r"shape \(4, 2, 6\), but the manifest says float32 "
+                                         r"of shape \(4, 2, 7\)"):
+        ShardDataset(tmp_path)
+
+
+def test_pretraining_refuses_a_corpus_with_a_missing_shard(tmp_path):
+    from tsfm import FlowFMPretrainer
+
+    write_shards(_batches([5, 3]), tmp_path, shard_size=4)
+    _shard_file(tmp_path, 0).unlink()
+    with pytest.raises(ShardError, match="shard 0"):
+        FlowFMPretrainer(model="tiny", max_epochs=1, device="cpu").fit(str(tmp_path))

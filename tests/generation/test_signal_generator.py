@@ -140,6 +140,21 @@ def test_guidance_doubles_the_network_evaluations(flowfm, series):
     assert gen.nfe_ == 6
 
 
+def test_guidance_is_one_batched_network_call_per_step(flowfm, series):
+    gen = generator_for(flowfm, solver="euler", steps=3)
+    sizes = []
+    velocity = gen.pretrainer_.net_.module_.velocity
+    hook = velocity.register_forward_pre_hook(lambda module, args: sizes.append(len(args[0])))
+    try:
+        gen.sample(2, condition=series[:2], guidance_scale=2.0, random_state=0)
+    finally:
+        hook.remove()
+    assert sizes == [4, 4, 4]  # conditional and unconditional stacked, once per step
+    assert gen.network_calls_ == 3
+    gen.sample(2, random_state=0)
+    assert gen.network_calls_ == gen.nfe_ == 3
+
+
 def test_guidance_scale_one_is_plain_conditional_sampling(flowfm, series):
     gen = generator_for(flowfm, solver="euler", steps=5)
     conditional = gen.sample(4, condition=series[:4], random_state=3)

@@ -18,9 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from tsfm.datasets.corpus import CORPORA, build_corpus, corpus_table
+from tsfm.datasets.corpus_names import CORPUS_NAMES
 from tsfm.datasets.errors import DatasetParameterError
-from tsfm.datasets.loading import stream_windows
+
+# tsfm.datasets.corpus and .loading (pandas, scipy) are imported when the command runs,
+# so that `tsfm --help` stays fast
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -45,7 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "(e.g. 'smartfallmm?device=both'); repeat for each dataset",
     )
     corpus.add_argument(
-        "--corpus", choices=sorted(CORPORA), help="a named corpus, e.g. wrist (WRIST_CORPUS)"
+        "--corpus", choices=CORPUS_NAMES, help="a named corpus, e.g. wrist (WRIST_CORPUS)"
     )
     corpus.add_argument(
         "--exclude",
@@ -110,6 +112,8 @@ def _corpus_specs(args: argparse.Namespace) -> list | None:
             "--all-windows and --labelled-only contradict each other; a corpus keeps all "
             "windows unless --labelled-only is given"
         )
+    from tsfm.datasets.corpus import CORPORA
+
     return [*CORPORA.get(args.corpus, ()), *args.dataset]
 
 
@@ -118,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
     specs = _corpus_specs(args)
     if specs is not None:
         return _run_corpus(args, specs)
+    from tsfm.datasets.loading import stream_windows
+
     stream = stream_windows(
         args.name,
         args.data_dir,
@@ -145,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_corpus(args: argparse.Namespace, specs: list) -> int:
+    from tsfm.datasets.corpus import build_corpus, corpus_table
+
     corpus = build_corpus(
         specs,
         args.out,

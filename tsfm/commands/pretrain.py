@@ -6,6 +6,11 @@ Start a run, then continue it after a kill (or in a later session)::
     tsfm pretrain --config pretrain.toml --out runs/wrist-small/
     tsfm pretrain --resume runs/wrist-small/
 
+Data-parallel on N processes (GPUs, or CPU processes with gloo), one node or many::
+
+    torchrun --nproc_per_node N -m tsfm pretrain --corpus shards/ --out runs/x/
+    accelerate launch --num_processes N -m tsfm pretrain --corpus shards/ --out runs/x/
+
 The exported model lands in ``<out>/model/`` when the last epoch is done.
 """
 
@@ -48,6 +53,9 @@ def add_parser(subparsers) -> None:
                         help="fp32 (default) or bf16 autocast (for CUDA)")
     parser.add_argument("--compile", action="store_true", default=None,
                         help="torch.compile the networks (for long CUDA runs)")
+    parser.add_argument("--dist-timeout", type=float, dest="dist_timeout_s", metavar="SECONDS",
+                        help="data-parallel runs: how long a rank waits for the others "
+                             "before the run fails (default 600)")
     parser.add_argument("--threads", type=_positive_int,
                         help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch log on stdout")
@@ -65,7 +73,7 @@ def _settings(args: argparse.Namespace) -> dict:
             raise ValueError(f"{args.config} is not valid TOML: {exc}") from None
     for key in ("corpus", "model", "epochs", "batch_size", "lr", "ema_decay",
                 "checkpoint_every_minutes", "random_state", "device", "precision",
-                "compile"):
+                "compile", "dist_timeout_s"):
         value = getattr(args, key)
         if value is not None:
             settings[key] = value
@@ -74,7 +82,9 @@ def _settings(args: argparse.Namespace) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     """Start or resume the run, train it to the end and print a JSON summary."""
-    from tsfm.training.run import load_run_config, start_run, train_run
+    from tsfm.training import distributed
+    from tsfm.training.run import load_run_config, read_run, start_run, train_run
+    from tsfm.utils.device import resolve_device
 
     if args.threads:
         import torch
@@ -85,12 +95,20 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError("--resume continues a run with its saved settings; do not "
                              "combine it with --out, --corpus or --config")
         run_dir = Path(args.resume)
+        config = read_run(run_dir)
     else:
         if not args.out:
             raise ValueError("--out is required to start a run (or use --resume RUN_DIR)")
         config = load_run_config(_settings(args))
-        run_dir = start_run(config, args.out)
+        run_dir = Path(args.out)
+    # under torchrun / accelerate launch: join the process group; rank 0 creates the run
+    distributed.init_from_environment(resolve_device(config.device),
+                                      timeout_s=config.dist_timeout_s)
+    if not args.resume and distributed.is_main_process():
+        start_run(config, run_dir)
+    distributed.barrier()
     train_run(run_dir, verbose=0 if args.quiet else 1)
-    print(Path(run_dir, "summary.json").read_text())
-    print(json.dumps({"model": str(Path(run_dir, "model"))}))
+    if distributed.is_main_process():
+        print(Path(run_dir, "summary.json").read_text())
+        print(json.dumps({"model": str(Path(run_dir, "model"))}))
     return 0

@@ -10,44 +10,40 @@ anti-aliased resampling, windowing) is shared by all adapters. :func:`build_corp
 writes several datasets, windowed alike, to one shard directory for pretraining.
 """
 
-from tsfm.datasets.adapter import DatasetAdapter, DownloadSource
-from tsfm.datasets.corpus import (
-    CORPORA,
-    WRIST_CORPUS,
-    DatasetSpec,
-    build_corpus,
-    corpus_table,
-)
-from tsfm.datasets.errors import (
-    DatasetDownloadError,
-    DatasetNotFoundError,
-    DatasetParameterError,
-    WindowTooLongError,
-)
-from tsfm.datasets.loading import (
-    DATA_ENV_VAR,
-    WindowStream,
-    get_adapter,
-    list_datasets,
-    load_dataset,
-    stream_windows,
-)
-from tsfm.datasets.model_input import to_model_input
-from tsfm.datasets.recording import LabelInterval, Recording
-from tsfm.datasets.splits import train_test_split_subjects
-from tsfm.datasets.windowed_dataset import WindowedDataset
-from tsfm.datasets.windowing import WindowBatch, WindowSpec
+from __future__ import annotations
 
-#: names defined in tsfm.datasets.shards, which imports torch: loaded on first use
-_SHARDS = ("ShardDataset", "channel_stats", "write_shards")
+import importlib
+
+#: public name -> the submodule that defines it. Nothing is imported with the package
+#: (PEP 562): pandas, scipy and torch load when a name is first used, so that
+#: ``tsfm --help`` and ``import tsfm.datasets.errors`` stay fast.
+_LAZY = {
+    **dict.fromkeys(("DatasetAdapter", "DownloadSource"), "adapter"),
+    **dict.fromkeys(("CORPORA", "WRIST_CORPUS", "DatasetSpec", "build_corpus",
+                     "corpus_table"), "corpus"),
+    **dict.fromkeys(("DatasetDownloadError", "DatasetNotFoundError",
+                     "DatasetParameterError", "ShardError", "WindowTooLongError"), "errors"),
+    **dict.fromkeys(("DATA_ENV_VAR", "WindowStream", "get_adapter", "list_datasets",
+                     "load_dataset", "stream_windows"), "loading"),
+    "to_model_input": "model_input",
+    **dict.fromkeys(("LabelInterval", "Recording"), "recording"),
+    "train_test_split_subjects": "splits",
+    "WindowedDataset": "windowed_dataset",
+    **dict.fromkeys(("WindowBatch", "WindowSpec"), "windowing"),
+    **dict.fromkeys(("ShardDataset", "channel_stats", "write_shards"), "shards"),
+}
 
 
 def __getattr__(name: str):
-    if name in _SHARDS:
-        from tsfm.datasets import shards
-
-        return getattr(shards, name)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"tsfm.datasets.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'tsfm.datasets' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
 
 
 __all__ = [
@@ -62,6 +58,7 @@ __all__ = [
     "LabelInterval",
     "Recording",
     "ShardDataset",
+    "ShardError",
     "WindowBatch",
     "WindowSpec",
     "WindowStream",

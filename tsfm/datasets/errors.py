@@ -32,3 +32,11 @@ class DatasetParameterError(TsfmError, ValueError, TypeError):
     ``InvalidParameterError``), so either ``except`` clause catches it. The message
     names the parameter, the value given and the valid range.
     """
+
+
+class ShardError(TsfmError, ValueError):
+    """A shard of a shard directory is missing, truncated, or not what the manifest says.
+
+    The message names the shard file and says how to re-create the directory; training
+    never goes on with the other shards alone.
+    """

@@ -22,6 +22,7 @@ import pandas as pd
 import torch.utils.data
 from sklearn.preprocessing import StandardScaler
 
+from tsfm.datasets.errors import ShardError
 from tsfm.datasets.windowing import WindowBatch
 
 MANIFEST = "manifest.json"
@@ -166,6 +167,46 @@ class ShardDataset(torch.utils.data.Dataset):
         self._offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self._arrays: list[np.ndarray | None] = [None] * len(sizes)
         self._metadata: pd.DataFrame | None = None
+        for k in range(len(sizes)):
+            self._check_shard(k)
+
+    def _check_shard(self, k: int) -> None:
+        """Check shard ``k``'s file against the manifest from its header and size alone.
+
+        Raises
+        ------
+        tsfm.datasets.errors.ShardError
+            If the file is missing, unreadable, truncated, or holds another shape or
+            dtype than the manifest says.
+        """
+        entry = self.manifest["shards"][k]
+        file = self.root / entry["file"]
+        expected = (int(entry["n_windows"]), self.n_channels, self.n_timepoints)
+        fix = (f"re-create the shard directory with `tsfm prepare ... --out {self.root}` "
+               "(training on the other shards alone would silently drop its windows)")
+        try:
+            with open(file, "rb") as stream:
+                version = np.lib.format.read_magic(stream)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                shape, fortran, dtype = read_header(stream)
+                offset = stream.tell()
+            size = file.stat().st_size
+        except FileNotFoundError:
+            raise ShardError(f"shard {k} ({file}) is missing; {fix}") from None
+        except (OSError, ValueError) as exc:
+            raise ShardError(f"shard {k} ({file}) is corrupt ({exc}); {fix}") from None
+        if shape != expected or dtype != np.float32 or fortran:
+            raise ShardError(
+                f"shard {k} ({file}) holds {dtype} of shape {shape}, but the manifest says "
+                f"float32 of shape {expected}; {fix}"
+            )
+        needed = offset + int(np.prod(expected)) * 4
+        if size < needed:
+            raise ShardError(
+                f"shard {k} ({file}) is truncated: {size} bytes where {needed} are "
+                f"needed; {fix}"
+            )
 
     def shard(self, k: int) -> np.ndarray:
         """Shard ``k`` as a read-only memory map of shape (n, n_channels, n_timepoints)."""

@@ -25,6 +25,8 @@ from tsfm.io.classifier_config import (
 )
 from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.nn.heads import EncoderClassifier
+from tsfm.training import distributed
+from tsfm.training.nets import DataParallelClassifierNet
 from tsfm.training.normalization import ChannelStandardizer
 from tsfm.training.seeding import resolve_seed, torch_seed
 from tsfm.utils.validation import check_finite_output
@@ -133,7 +135,7 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
                 f"y has 1 class ({encoder.classes_[0]!r}); a classifier needs at least 2 classes"
             )
         settings = ClassifierSettings.from_estimator(self)
-        device = resolve_device(self.device)
+        device = distributed.init_from_environment(resolve_device(self.device))
         encoder_state = None
         if self.pretrained is None:
             config = settings.build_model_config(n_channels=X.shape[1], n_timepoints=X.shape[2])
@@ -154,7 +156,8 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
     def _build_net(self, config: ModelConfig, settings: ClassifierSettings, n_classes: int,
                    device: str) -> NeuralNetClassifier:
         """The initialised skorch classifier of an encoder of ``config`` and a linear head."""
-        return NeuralNetClassifier(
+        net_class = DataParallelClassifierNet if distributed.active() else NeuralNetClassifier
+        return net_class(
             EncoderClassifier,
             module__config=config,
             module__n_classes=n_classes,

@@ -99,8 +99,12 @@ def _check_non_negative(value, name: str) -> float:
 class _CountingField:
     """The network's field for one batch, optionally guided; counts network evaluations.
 
-    With ``guidance_scale = w`` it returns ``v_uncond + w (v_cond - v_uncond)``, which
-    costs two network evaluations per call.
+    With ``guidance_scale = w`` it returns ``v_uncond + w (v_cond - v_uncond)``: two
+    network evaluations per sample, computed in one batched call on ``[x_t; x_t]``
+    with the conditions ``[r; 0]`` (the null condition is the projection of a zero
+    representation, as in :meth:`tsfm.generative.conditioner.Conditioner.forward`).
+    ``network_evaluations`` counts evaluations per sample, ``network_calls`` forward
+    passes of the network.
     """
 
     def __init__(
@@ -111,14 +115,20 @@ class _CountingField:
         self.guidance_scale = guidance_scale
         self.text = text
         self.network_evaluations = 0
+        self.network_calls = 0
+        if guidance_scale is not None:
+            # the conditional and the null condition, stacked once for every step
+            self.both = torch.cat([representation, torch.zeros_like(representation)])
 
     def __call__(self, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        self.network_calls += 1
         if self.guidance_scale is None:
             self.network_evaluations += 1
             return self.module.field(x_t, t, self.representation, text=self.text)
         self.network_evaluations += 2
-        conditional = self.module.field(x_t, t, self.representation)
-        unconditional = self.module.field(x_t, t, None)
+        t = t.expand(len(x_t)) if t.dim() == 0 else t
+        both = self.module.field(torch.cat([x_t, x_t]), torch.cat([t, t]), self.both)
+        conditional, unconditional = both.chunk(2)
         return unconditional + self.guidance_scale * (conditional - unconditional)
 
 
@@ -180,6 +190,10 @@ precision, compile, generator
         Network evaluations per sample in the last :meth:`sample` call (set by
         ``sample``). Guidance costs two per solver evaluation. For ``dopri5``, whose
         count varies between batches, the largest count of any batch.
+    network_calls_ : int
+        Forward passes of the network per batch in the last :meth:`sample` call: one
+        per solver evaluation, with or without guidance (guidance evaluates the
+        conditional and the unconditional field in one call on a doubled batch).
     trajectory_times_ : ndarray of shape (n_times,)
         Network times of the last returned trajectory (0 is noise, 1 is data).
     supports_text_ : bool
@@ -517,7 +531,7 @@ precision, compile, generator
         else:  # a plugin drawing from torch's global generator: reproducible, not thread-safe
             plugin_seed = torch_seed(seed, str(device))
 
-        samples, trajectories, nfe = [], [], 0
+        samples, trajectories, nfe, calls = [], [], 0, 0
         with shared_eval_mode(module), torch.inference_mode(), plugin_seed:
             representation = None if condition is None else self._representations(condition, n)
             for start in range(0, n, batch):
@@ -533,7 +547,9 @@ precision, compile, generator
                     trajectories.append(trajectory.float().cpu().numpy())
                 samples.append(out.float().cpu().numpy())
                 nfe = max(nfe, field.network_evaluations)
+                calls = max(calls, field.network_calls)
         self.nfe_ = nfe
+        self.network_calls_ = calls
         standardized = check_finite_output(
             np.concatenate(samples),
             what="samples",

@@ -21,7 +21,8 @@ from tsfm.io.flowfm_config import FORMAT, config_file, parse_config_file
 from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.plugins import get_plugin
-from tsfm.training.nets import PretrainingNet
+from tsfm.training import distributed
+from tsfm.training.nets import DataParallelPretrainingNet, PretrainingNet
 from tsfm.training.normalization import ChannelStandardizer
 from tsfm.training.seeding import resolve_seed, torch_seed
 from tsfm.training.streaming import (
@@ -38,7 +39,8 @@ def build_pretraining_net(
     estimator: FlowFMEstimator, settings: PretrainingSettings, config: ModelConfig, device: str
 ) -> PretrainingNet:
     """The skorch net of ``config``; plugin names are resolved to classes here, once."""
-    return PretrainingNet(
+    net_class = DataParallelPretrainingNet if distributed.active() else PretrainingNet
+    return net_class(
         FlowFMModule,
         module__config=config,
         module__objective=config.objective_class(),
@@ -234,7 +236,7 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         else:
             n_channels, n_timepoints = X.shape[1:]
         config = settings.build_model_config(n_channels=n_channels, n_timepoints=n_timepoints)
-        device = resolve_device(self.device)
+        device = distributed.init_from_environment(resolve_device(self.device))
         if is_stream(X):
             self.standardizer_ = fit_standardizer(dataset)
             data = StandardizedDataset(dataset, self.standardizer_)

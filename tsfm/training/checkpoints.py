@@ -38,6 +38,7 @@ from safetensors.torch import load_file, save_file
 from skorch.callbacks import Callback
 
 from tsfm.io.atomic import atomic_directory
+from tsfm.training.distributed import is_main_process
 
 CHECKPOINT_PATTERN = re.compile(r"^epoch-(\d{6})$")
 STATE_NAME = "state.json"
@@ -173,7 +174,7 @@ class RunCheckpoint(Callback):
 
     def on_epoch_end(self, net, **kwargs):
         epoch = len(net.history)
-        if self._due(epoch):
+        if self._due(epoch) and is_main_process():  # data-parallel: rank 0 writes
             self.save(net, epoch)
             self.last_time_ = time.monotonic()
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from skorch import NeuralNet
+from skorch import NeuralNet, NeuralNetClassifier
 from skorch.utils import to_tensor
+
+from tsfm.training.distributed import DataParallelMixin
 
 
 class PretrainingNet(NeuralNet):
@@ -51,11 +53,15 @@ class PretrainingNet(NeuralNet):
         module.compile(**self.get_params_for("compile"))
         return module
 
+    def autocast(self) -> torch.autocast:
+        """bfloat16 autocast when ``precision="bf16"``, else a disabled one."""
+        device_type = torch.device(self.device).type if self.device else "cpu"
+        return torch.autocast(device_type=device_type, dtype=torch.bfloat16,
+                              enabled=self.precision == "bf16")
+
     def infer(self, x, **fit_params):
         """The module's forward, under bfloat16 autocast when ``precision="bf16"``."""
-        device_type = torch.device(self.device).type if self.device else "cpu"
-        with torch.autocast(device_type=device_type, dtype=torch.bfloat16,
-                            enabled=self.precision == "bf16"):
+        with self.autocast():
             return super().infer(x, **fit_params)
 
     def initialize_criterion(self):
@@ -88,3 +94,15 @@ class PretrainingNet(NeuralNet):
                 for i in range(0, len(X), batch_size)
             ]
         return np.concatenate(chunks)
+
+
+class DataParallelPretrainingNet(DataParallelMixin, PretrainingNet):
+    """:class:`PretrainingNet` trained data-parallel across a ``torch.distributed`` group.
+
+    See :class:`tsfm.training.distributed.DataParallelMixin`; bfloat16 autocast
+    (``precision="bf16"``, :meth:`PretrainingNet.autocast`) wraps the DDP forward.
+    """
+
+
+class DataParallelClassifierNet(DataParallelMixin, NeuralNetClassifier):
+    """skorch's ``NeuralNetClassifier`` trained data-parallel across a process group."""

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from skorch.callbacks import GradientNormClipping
 
 from tsfm.io.atomic import atomic_write_text
+from tsfm.training import distributed
 from tsfm.training.checkpoints import (
     ResumeFromCheckpoint,
     RunCheckpoint,
@@ -70,6 +71,9 @@ class RunConfig(BaseModel):
         ``"bf16"``: bfloat16 autocast (for CUDA), off by default.
     compile : bool
         ``torch.compile`` the networks (in place), off by default.
+    dist_timeout_s : float
+        Data-parallel runs (``torchrun``, ``accelerate launch``): how long a rank waits
+        for the others in a collective before the run fails with an error.
     encoder, velocity, augmentation : dict or None
         As for :class:`~tsfm.FlowFMPretrainer`.
     """
@@ -94,6 +98,7 @@ class RunConfig(BaseModel):
     device: str = "auto"
     precision: Literal["fp32", "bf16"] = "fp32"
     compile: bool = False
+    dist_timeout_s: float = Field(600.0, gt=0)
     encoder: dict[str, Any] | None = None
     velocity: dict[str, Any] | None = None
     augmentation: dict[str, Any] | None = None
@@ -174,15 +179,22 @@ def completed_epochs(run_dir: str | Path) -> int:
 def train_run(run_dir: str | Path, *, verbose: int = 1):
     """Train (or continue) the run in ``run_dir`` to its last epoch and export the model.
 
+    Under a launcher (``torchrun``, ``accelerate launch``) every rank calls this; they
+    train data-parallel and rank 0 alone writes checkpoints, logs and the model.
+
     Returns
     -------
     FlowFMPretrainer
         The fitted pretrainer, holding the EMA weights when the run keeps an EMA.
     """
     from tsfm.estimators.pretrainer import FlowFMPretrainer
+    from tsfm.utils.device import resolve_device
 
     run_dir = Path(run_dir)
     config = read_run(run_dir)
+    distributed.init_from_environment(resolve_device(config.device),
+                                      timeout_s=config.dist_timeout_s)
+    main = distributed.is_main_process()
     done = completed_epochs(run_dir)
     started = time.monotonic()
     pretrainer = FlowFMPretrainer(
@@ -195,7 +207,7 @@ def train_run(run_dir: str | Path, *, verbose: int = 1):
         weight_decay=config.weight_decay,
         device=config.device,
         random_state=config.random_state,
-        verbose=verbose,
+        verbose=verbose if main else 0,
         callbacks=_run_callbacks(config, run_dir),
         encoder=config.encoder,
         velocity=config.velocity,
@@ -203,6 +215,8 @@ def train_run(run_dir: str | Path, *, verbose: int = 1):
         compile=config.compile,
     )
     pretrainer.fit(config.corpus)
+    if not main:  # data-parallel: rank 0 holds the same weights and writes the model
+        return pretrainer
     pretrainer.save_pretrained(run_dir / MODEL_DIR)
     summary = {
         "epochs": len(pretrainer.history_),
@@ -213,6 +227,7 @@ def train_run(run_dir: str | Path, *, verbose: int = 1):
         "final_train_loss": pretrainer.history_[-1, "train_loss"],
         "machine": f"{platform.node()} {platform.machine()}, torch {torch.__version__}, "
                    f"{torch.get_num_threads()} threads",
+        "processes": distributed.world_size(),
     }
     atomic_write_text(run_dir / "summary.json", json.dumps(summary, indent=2))
     return pretrainer

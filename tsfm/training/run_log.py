@@ -11,6 +11,7 @@ from pathlib import Path
 from skorch.callbacks import Callback
 
 from tsfm.io.atomic import atomic_write_text
+from tsfm.training.distributed import is_main_process
 
 LOG_COLUMNS = ("epoch", "train_loss", "lr", "epoch_seconds", "wall_seconds")
 
@@ -35,6 +36,8 @@ class RunLog(Callback):
         return self
 
     def on_epoch_end(self, net, **kwargs):
+        if not is_main_process():  # data-parallel: rank 0 writes the log
+            return
         directory = Path(self.directory)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -14,6 +14,8 @@ import math
 from skorch.callbacks import LRScheduler
 from torch.optim.lr_scheduler import LambdaLR
 
+from tsfm.training.distributed import world_size
+
 
 def warmup_cosine_factor(
     step: int, *, warmup_steps: int, total_steps: int, final_factor: float = 0.0, offset: int = 0
@@ -48,8 +50,9 @@ class WarmupCosineLR(LRScheduler):
 
     Notes
     -----
-    Steps per epoch are ``ceil(len(X) / batch_size)``, read from the training data when
-    training begins. The learning rate of each batch is recorded in the history under
+    Steps per epoch are ``ceil(ceil(len(X) / world_size) / batch_size)`` (``world_size``
+    is 1 outside data-parallel training), read from the training data when training
+    begins. The learning rate of each batch is recorded in the history under
     ``"lr"``.
     """
 
@@ -72,7 +75,9 @@ class WarmupCosineLR(LRScheduler):
         return {}
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
-        steps_per_epoch = max(1, math.ceil(len(X) / self.batch_size))
+        # data-parallel: each rank steps through its 1/world_size share of the epoch
+        per_rank = math.ceil(len(X) / world_size())
+        steps_per_epoch = max(1, math.ceil(per_rank / self.batch_size))
         self.total_steps_ = steps_per_epoch * self.total_epochs
         self.warmup_steps_ = max(1, round(self.warmup_epochs * steps_per_epoch))
         super().on_train_begin(net, X=X, y=y, **kwargs)
