@@ -4,6 +4,7 @@
 - :class:`FlowFMSktimeClassifier`: fine-tuning classifier (``BaseClassifier``).
 - :class:`FlowFMForecaster`: probabilistic forecasts by conditional generation
   (``BaseForecaster``); see docs/tasks.md.
+- :class:`FlowFMImputer`: fills gaps by conditional generation (``BaseTransformer``).
 
 Both follow sktime's pretraining lifecycle (``pretrain``, then ``fit``) and delegate
 the work to the scikit-learn estimators of :mod:`tsfm.estimators`, which remain the
@@ -14,6 +15,8 @@ devices and pretraining, written for a future forecaster too, is
 
 from tsfm.sktime.classifier import FlowFMSktimeClassifier
 from tsfm.sktime.forecaster import FlowFMForecaster
+from tsfm.sktime.imputer import FlowFMImputer
 from tsfm.sktime.transformer import FlowFMSktimeTransformer
 
-__all__ = ["FlowFMForecaster", "FlowFMSktimeClassifier", "FlowFMSktimeTransformer"]
+__all__ = ["FlowFMForecaster", "FlowFMImputer", "FlowFMSktimeClassifier",
+           "FlowFMSktimeTransformer"]

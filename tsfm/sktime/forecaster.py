@@ -89,7 +89,7 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
         "maintainers": AUTHORS,
         "python_dependencies": PYTHON_DEPENDENCIES,
         "object_type": "forecaster",
-        "scitype:y": "both",
+        "capability:multivariate": True,
         "y_inner_mtype": "pd.DataFrame",
         "X_inner_mtype": "pd.DataFrame",
         "capability:exogenous": False,
