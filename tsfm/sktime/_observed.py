@@ -58,5 +58,6 @@ class ObservedSamplingMixin:
 
     @staticmethod
     def _series_values(y) -> np.ndarray:
-        """The values (T, C) of a DataFrame ``y``, float32."""
-        return np.asarray(y, dtype=np.float32)
+        """The values (T, C) of a DataFrame ``y`` (a Series is one channel), float32."""
+        values = np.asarray(y, dtype=np.float32)
+        return values.reshape(len(values), -1)
