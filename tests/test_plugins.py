@@ -37,7 +37,7 @@ def test_unknown_plugin_name_lists_available_names():
 
 
 def test_unknown_plugin_kind_lists_valid_kinds():
-    valid = r"valid kinds: \['conditioner', 'dataset', 'objective'\]"
+    valid = r"valid kinds: \['conditional_sampler', 'conditioner', 'dataset', 'objective'\]"
     with pytest.raises(ValueError, match=valid):
         list_plugins("solver")
 
