@@ -196,21 +196,15 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
         Returns
         -------
         ndarray of shape (n_samples, n_channels, horizon), float32
-            Seeded by ``random_state``: the draws of one context and horizon are kept,
-            so that ``predict``, ``predict_interval`` and ``predict_quantiles`` of one
-            cutoff describe the same draws without sampling again.
+            Seeded by ``random_state``: with it set, every call draws the same paths,
+            so ``predict``, ``predict_interval`` and ``predict_quantiles`` of one
+            cutoff describe the same draws (each call samples them again: sktime
+            forbids predict methods to change the estimator's state).
         """
         self.check_is_fitted()
         if not isinstance(horizon, int | np.integer) or horizon < 1:
             raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}")
-        key = (int(horizon), self._seed(), self._context.tobytes())
-        cached = getattr(self, "_paths_cache", None)
-        if cached is not None and cached[0] == key:
-            return cached[1].copy()
-        paths = self._draw_paths(int(horizon))
-        if self.random_state is not None:
-            self._paths_cache = (key, paths)
-        return paths.copy()
+        return self._draw_paths(int(horizon))
 
     def _draw_paths(self, horizon: int) -> np.ndarray:
         context = self._context.T  # (C, L)
