@@ -42,7 +42,8 @@ def test_transformer_passes_the_alias_to_its_pretrainer(X):
 def test_objective_is_the_parameter_and_the_plugin_kind(X):
     pre = FlowFMPretrainer(objective="diffusion", **TINY).fit(X)
     assert pre.config_.objective == "diffusion"
-    assert {p.kind for p in list_plugins()} == {"objective", "conditioner", "dataset"}
+    assert {p.kind for p in list_plugins()} == {"objective", "conditioner", "conditional_sampler",
+                                                "dataset"}
 
 
 def test_generator_plugin_kind_is_a_deprecated_alias():

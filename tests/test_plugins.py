@@ -37,7 +37,7 @@ def test_unknown_plugin_name_lists_available_names():
 
 
 def test_unknown_plugin_kind_lists_valid_kinds():
-    valid = r"valid kinds: \['conditioner', 'dataset', 'objective'\]"
+    valid = r"valid kinds: \['conditional_sampler', 'conditioner', 'dataset', 'objective'\]"
     with pytest.raises(ValueError, match=valid):
         list_plugins("solver")
 
@@ -110,7 +110,8 @@ def test_list_plugins_without_a_kind_lists_every_kind_sorted_by_kind_then_name()
     everything = list_plugins()
     keys = [(p.kind, p.name) for p in everything]
     assert keys == sorted(keys)
-    assert {p.kind for p in everything} == {"conditioner", "dataset", "objective"}
+    assert {p.kind for p in everything} == {"conditional_sampler", "conditioner", "dataset",
+                                            "objective"}
     assert [p for p in everything if p.kind == "objective"] == list_plugins("objective")
 
 

@@ -109,6 +109,19 @@ class DiffusionGenerator(Objective):
         return a.sqrt() * x1 + (1 - a).sqrt() * noise
 
     # -- sampling -----------------------------------------------------------------
+    def observed_state(self, observed, noise, t, rng=None):
+        """``sqrt(ᾱ_k) x_obs + sqrt(1 - ᾱ_k) ε`` at the step ``k`` of network time ``t``.
+
+        ``ε`` is fresh noise from ``rng`` (RePaint's replacement); at ``k = 0`` this is
+        ``x_obs`` itself.
+        """
+        k = torch.round((1 - t) * self.n_train_steps).long().clamp(0, self.n_train_steps)
+        if int(k) == 0:
+            return observed
+        eps = torch.randn(observed.shape, generator=rng, device=observed.device,
+                          dtype=observed.dtype)
+        return self.add_noise(observed, eps, k.expand(len(observed)))
+
     def sample(
         self,
         predict: Predictor,
@@ -118,6 +131,7 @@ class DiffusionGenerator(Objective):
         steps: int | None = None,
         return_trajectory: bool = False,
         rng: torch.Generator | None = None,
+        project=None,
     ):
         """Denoise from ``x_K = noise`` to data with DDPM or DDIM steps.
 
@@ -146,6 +160,9 @@ class DiffusionGenerator(Objective):
         rng : torch.Generator, optional
             Source of DDPM's per-step noise (on ``noise``'s device); None uses torch's
             global generator. Pass one per call for reproducible, thread-safe sampling.
+        project : callable, optional
+            ``project(x, t)`` applied to the state after every step, at the network
+            time ``t`` of the step reached (conditional sampling).
 
         Returns
         -------
@@ -175,6 +192,8 @@ class DiffusionGenerator(Objective):
             if k_next > 0 and eta > 0:
                 z = torch.randn(x.shape, generator=rng, device=x.device, dtype=x.dtype)
                 x = x + sigma * z
+            if project is not None:
+                x = project(x, self.network_time(torch.tensor(k_next)).to(noise))
             states.append(x)
         if not return_trajectory:
             return x

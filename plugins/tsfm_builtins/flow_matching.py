@@ -49,6 +49,10 @@ class FlowMatchingGenerator(Objective):
         """10 steps for every fixed-step solver."""
         return 10
 
+    def observed_state(self, observed, noise, t, rng=None):
+        """``(1 - t) x0 + t x_obs``: the straight path from the draw's noise to the data."""
+        return (1 - t) * noise + t * observed
+
     def training_example(
         self, x1: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -67,6 +71,7 @@ class FlowMatchingGenerator(Objective):
         atol: float = 1e-5,
         return_trajectory: bool = False,
         rng: torch.Generator | None = None,
+        project=None,
     ):
         """Integrate the learned velocity field from noise (t=0) to data (t=1).
 
@@ -89,6 +94,10 @@ class FlowMatchingGenerator(Objective):
         rng : torch.Generator, optional
             Accepted for the sampling interface and unused: every solver here is a
             deterministic ODE solver, so all randomness is in ``noise``.
+        project : callable, optional
+            ``project(x, t)`` applied to the state after every step (conditional
+            sampling); needs a fixed-step solver, which then integrates one interval
+            of the time grid at a time.
 
         Returns
         -------
@@ -119,7 +128,16 @@ class FlowMatchingGenerator(Objective):
                 raise ValueError(f"steps must be a positive integer, got {steps!r}")
             # the solver steps along the grid itself: one step per interval
             times = torch.linspace(0.0, 1.0, steps + 1, device=noise.device, dtype=noise.dtype)
-            trajectory = odeint(velocity, noise, times, method=solver)
+            if project is None:
+                trajectory = odeint(velocity, noise, times, method=solver)
+            else:
+                trajectory = self._projected(velocity, noise, times, solver, project)
+        elif project is not None:
+            raise ValueError(
+                f"conditional sampling replaces the observed points after every step, which "
+                f"the adaptive {solver!r} does not expose; use a fixed-step solver "
+                f"{list(FIXED_STEP_SOLVERS)}"
+            )
         else:
             n_times = 11 if return_trajectory else 2
             times = torch.linspace(0.0, 1.0, n_times, device=noise.device, dtype=noise.dtype)
@@ -136,6 +154,17 @@ class FlowMatchingGenerator(Objective):
         if return_trajectory:
             return trajectory[-1], trajectory, self.network_time(times)
         return trajectory[-1]
+
+    @staticmethod
+    def _projected(velocity, noise, times, solver, project) -> torch.Tensor:
+        """Integrate interval by interval, applying ``project`` after each: (n_times, ...)."""
+        states = [noise]
+        x = noise
+        for start, end in zip(times[:-1], times[1:], strict=True):
+            x = odeint(velocity, x, torch.stack([start, end]), method=solver)[-1]
+            x = project(x, end)
+            states.append(x)
+        return torch.stack(states)
 
 
 @hookimpl

@@ -563,6 +563,50 @@ precision, compile, generator
         stacked = np.concatenate(trajectories, axis=1)
         return S, np.stack([inverse(state, name="trajectory") for state in stacked])
 
+    def sample_observed(self, X, mask=None, n_draws: int = 1, *,
+                        method: str = "guided_inpainting", condition: str = "observed",
+                        random_state=None) -> np.ndarray:
+        """Draw the unknown points of windows given their observed points.
+
+        Each draw is a sample of ``p(unknown | observed)``: many draws give quantiles
+        and intervals. Forecasting hides the end of the window, imputation its gaps.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, n_channels, n_timepoints)
+            Windows in the data's units; NaN marks the unknown points when ``mask``
+            is None. Every channel of every window needs one observed point.
+        mask : bool array-like of shape (n, n_channels, n_timepoints), optional
+            True at the observed points (overrides NaN).
+        n_draws : int, default=1
+        method : str, default="guided_inpainting"
+            A registered conditional sampler (``tsfm.plugins.list_plugins(
+            "conditional_sampler")``). ``"guided_inpainting"`` works with any
+            pretrained flow-matching or diffusion model as it is, with a fixed-step
+            solver.
+        condition : {"observed", "none"}, default="observed"
+            What the network is conditioned on: the encoder's representation of the
+            window with its unknown points linearly interpolated, or the null
+            condition (DGS models only).
+        random_state : None, int, RandomState or Generator
+
+        Returns
+        -------
+        ndarray of shape (n_draws, n, n_channels, n_timepoints), float32
+            In the data's units; equal to ``X`` at the observed points.
+
+        Raises
+        ------
+        ValueError
+            On a wrong shape, a window channel with no observed point, an unknown
+            ``method`` or ``condition``, or an adaptive solver.
+        """
+        from tsfm.estimators._observed import sample_observed
+
+        check_is_fitted(self, "pretrainer_")
+        return sample_observed(self, X, mask, n_draws, method=method, condition=condition,
+                               random_state=random_state)
+
     def _text_embeddings(self, text, n: int, condition, guidance) -> torch.Tensor:
         """Language-model embeddings of shape (n, text_dim) of the prompts, on the device."""
         from tsfm.text.embedder import check_prompts

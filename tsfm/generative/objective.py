@@ -94,6 +94,39 @@ class Objective(nn.Module, ABC):
         """
         return torch.mean((prediction - target) ** 2)
 
+    def observed_state(
+        self,
+        observed: torch.Tensor,
+        noise: torch.Tensor,
+        t: torch.Tensor,
+        rng: torch.Generator | None = None,
+    ) -> torch.Tensor:
+        """Where the path through the observed values is at network time ``t``.
+
+        Conditional samplers (:mod:`tsfm.generative.conditional`) put the observed
+        points of the sampler's state here after every step. Objectives that support
+        them override this.
+
+        Parameters
+        ----------
+        observed : tensor of shape (n, C, T)
+            Standardised observed values (the data end of the path).
+        noise : tensor of shape (n, C, T)
+            The noise the draw started from.
+        t : tensor of shape ()
+            Network time in [0, 1] (1 is data).
+        rng : torch.Generator, optional
+            Source of any fresh noise.
+
+        Returns
+        -------
+        tensor of shape (n, C, T)
+        """
+        raise NotImplementedError(
+            f"objective {self.name!r} does not support conditional sampling (it has no "
+            "observed_state); use an objective that does, such as 'flow_matching'"
+        )
+
     def sample(self, predict: Predictor, noise: torch.Tensor, **options) -> torch.Tensor:
         """Turn noise into data with the trained network.
 
@@ -108,7 +141,9 @@ class Objective(nn.Module, ABC):
             fixed-step solvers, ``return_trajectory``, ``rng`` (a ``torch.Generator``
             on ``noise``'s device: draw every random number of the sampler from it,
             never from torch's global generator, so that seeded sampling is
-            reproducible across threads), and solver-specific ones.
+            reproducible across threads), ``project`` (a callable ``project(x, t)``
+            applied to the state after every step at its network time ``t``, used by
+            conditional samplers; None by default), and solver-specific ones.
 
         Returns
         -------

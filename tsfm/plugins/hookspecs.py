@@ -50,6 +50,17 @@ def tsfm_register_conditioners() -> list[type]:
 
 
 @hookspec
+def tsfm_register_conditional_samplers() -> list[type]:
+    """Return conditional samplers (subclasses of
+    :class:`tsfm.generative.conditional.ConditionalSampler`).
+
+    A conditional sampler draws the unknown points of a window given its observed
+    points (forecasting, gap imputation, anomaly scores), with any objective that
+    implements :meth:`tsfm.generative.objective.Objective.observed_state`.
+    """
+
+
+@hookspec
 def tsfm_register_dataset_adapters() -> list[type]:
     """Return dataset adapter classes (subclasses of ``tsfm.datasets.DatasetAdapter``).
 

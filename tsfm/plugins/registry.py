@@ -50,6 +50,7 @@ BUILTIN_DISTRIBUTION = "tsfm"
 KIND_HOOKS = {
     "objective": ("tsfm_register_objectives", "tsfm_register_generators"),
     "conditioner": ("tsfm_register_conditioners",),
+    "conditional_sampler": ("tsfm_register_conditional_samplers",),
     "dataset": ("tsfm_register_dataset_adapters",),
 }
 #: deprecated kind names -> the kind they now are
@@ -74,7 +75,7 @@ class PluginInfo:
     Attributes
     ----------
     kind : str
-        ``"objective"``, ``"conditioner"`` or ``"dataset"``.
+        ``"objective"``, ``"conditioner"``, ``"conditional_sampler"`` or ``"dataset"``.
     name : str
         The name estimators take, e.g. ``"flow_matching"``.
     distribution : str or None
