@@ -9,7 +9,6 @@ from torch import nn
 
 from tsfm.generative.conditioner import Conditioner
 from tsfm.plugins.hookspecs import hookimpl
-from tsfm_builtins.inpainting import GuidedInpainting
 
 
 class RepresentationConditioner(Conditioner):
@@ -102,10 +101,3 @@ class TextConditioner(Conditioner):
 @hookimpl
 def tsfm_register_conditioners() -> list[type]:
     return [RepresentationConditioner, DGSConditioner, TextConditioner]
-
-
-@hookimpl
-def tsfm_register_conditional_samplers() -> list[type]:
-    # registered by this entry point (conditioning on an observed part), so that an
-    # installed tsfm finds it without a new entry point
-    return [GuidedInpainting]

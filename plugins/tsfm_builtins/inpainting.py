@@ -19,6 +19,7 @@ import torch
 
 from tsfm.generative.conditional import ConditionalSampler
 from tsfm.generative.objective import Objective, Predictor
+from tsfm.plugins.hookspecs import hookimpl
 
 
 class GuidedInpainting(ConditionalSampler):
@@ -51,3 +52,8 @@ class GuidedInpainting(ConditionalSampler):
 
         x = objective.sample(predict, noise, project=project, **options)
         return torch.where(mask, observed, x)
+
+
+@hookimpl
+def tsfm_register_conditional_samplers() -> list[type]:
+    return [GuidedInpainting]
