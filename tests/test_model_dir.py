@@ -189,6 +189,7 @@ def _as_version_1(config: dict) -> None:
     model["generator_params"] = model.pop("objective_params")
     model["augmentation"] = {}
     del config["estimator_params"]["augmentation"]
+    del config["plugins"]
 
 
 def test_format_version_1_directories_still_load(saved, fitted, panel3):
@@ -201,7 +202,7 @@ def test_format_version_1_directories_still_load(saved, fitted, panel3):
 
 def test_saved_model_section_is_the_config_dump(saved, fitted):
     config = json.loads((saved / "config.json").read_text())
-    assert config["format_version"] == 4
+    assert config["format_version"] == 5
     assert config["model"] == fitted.config_.model_dump(mode="json")
 
 
@@ -268,3 +269,40 @@ def test_save_into_an_empty_existing_directory(tmp_path, fitted, panel3):
     fitted.save_pretrained(target)
     loaded = FlowFMPretrainer.from_pretrained(target, device="cpu")
     np.testing.assert_array_equal(loaded.embed(panel3), fitted.embed(panel3))
+
+
+# -- which distribution provided the plugins ------------------------------------------
+def test_saved_model_records_the_distribution_of_its_plugins(saved):
+    from importlib.metadata import version
+
+    config = json.loads((saved / "config.json").read_text())
+    assert config["plugins"] == [
+        {"kind": "objective", "name": "flow_matching", "distribution": "tsfm",
+         "version": version("tsfm")},
+        {"kind": "conditioner", "name": config["model"]["conditioner"],
+         "distribution": "tsfm", "version": version("tsfm")},
+    ]
+
+
+def test_a_plugin_from_another_distribution_than_recorded_warns(saved):
+    from tsfm.io.plugin_records import PluginProvenanceWarning
+
+    config = json.loads((saved / "config.json").read_text())
+    config["plugins"][0].update(distribution="tsfm-fork", version="9.9")
+    (saved / "config.json").write_text(json.dumps(config))
+    with pytest.warns(PluginProvenanceWarning, match=r"saved with objective 'flow_matching' "
+                      r"from distribution 'tsfm-fork' 9.9, but this installation provides "
+                      r"it from 'tsfm'"):
+        FlowFMPretrainer.from_pretrained(saved, device="cpu")
+
+
+def test_version_4_files_load_without_a_record_and_cannot_carry_one(saved):
+    config = json.loads((saved / "config.json").read_text())
+    record = config.pop("plugins")
+    (saved / "config.json").write_text(json.dumps({**config, "format_version": 4}))
+    FlowFMPretrainer.from_pretrained(saved, device="cpu")
+    (saved / "config.json").write_text(json.dumps({**config, "format_version": 4,
+                                                   "plugins": record}))
+    with pytest.raises(CheckpointError, match="a version-4 config.json cannot have a "
+                                              "'plugins' section"):
+        FlowFMPretrainer.from_pretrained(saved, device="cpu")

@@ -19,6 +19,7 @@ from tsfm.estimators._base import (
 from tsfm.exceptions import CheckpointError, MissingExtraError
 from tsfm.io.flowfm_config import FORMAT, config_file, parse_config_file
 from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
+from tsfm.io.plugin_records import check_plugin_records, plugin_records
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.plugins import get_plugin
 from tsfm.training import distributed
@@ -285,7 +286,8 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         check_is_fitted(self, "net_")
         document = config_file(self.config_, self.standardizer_, self.settings_,
                                text=getattr(self, "text_config_", None),
-                               input=getattr(self, "stated_input_", None))
+                               input=getattr(self, "stated_input_", None),
+                               plugins=plugin_records(self.config_))
         return save_model_dir(
             directory,
             config=document.to_json(),
@@ -327,6 +329,7 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         directory = model_directory(directory)
         saved = parse_config_file(read_config(directory), source=str(directory))
         settings = saved.estimator_params
+        check_plugin_records(saved.plugins, source=str(directory))
         pre = cls(device=device, **settings.to_params())
         resolved = resolve_device(device)
         try:

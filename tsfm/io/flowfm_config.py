@@ -36,17 +36,21 @@ Format versions
     As 2, with the estimators' ``generator`` parameter renamed ``objective`` in
     ``estimator_params`` too.
 4
-    The current layout: as 3, with the optional ``text`` section. :func:`migrate`
-    renames the keys of versions 1 and 2; a version-3 file is a version-4 file
-    without text.
+    As 3, with the optional ``text`` section.
+5
+    The current layout: as 4, with a ``plugins`` section recording which installed
+    distribution (and version) provided the objective and conditioner plugins when the
+    model was saved. :func:`migrate` renames the keys of versions 1 and 2; a version-3
+    file is a version-4 file without text, and a version-4 file a version-5 file
+    without the record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from tsfm.config.errors import describe_errors
 from tsfm.config.model_config import ModelConfig
@@ -58,21 +62,33 @@ from tsfm.exceptions import CheckpointError
 from tsfm.training.normalization import ChannelStandardizer
 
 FORMAT = "tsfm.flowfm"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
+#: at most this many plugin records in a ``plugins`` section
+MAX_PLUGIN_RECORDS = 8
 
 _FIX = "re-create it with save_pretrained"
+
+
+class PluginRecord(FrozenModel):
+    """Which installed distribution provided one plugin of a saved model."""
+
+    kind: Literal["objective", "conditioner"]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    distribution: Annotated[str, Field(max_length=200)] | None
+    version: Annotated[str, Field(max_length=100)] | None
 
 
 class FlowFMConfigFile(FrozenModel):
     """The whole ``config.json`` of a FlowFM model directory (current format)."""
 
     format: Literal["tsfm.flowfm"]
-    format_version: Literal[4]
+    format_version: Literal[5]
     model: ModelConfig
     normalization: NormalizationConfig
     estimator_params: PretrainingSettings
     text: TextConfig | None = None
     input: dict[str, Any] | None = None
+    plugins: Annotated[list[PluginRecord], Field(max_length=MAX_PLUGIN_RECORDS)] | None = None
 
     @model_validator(mode="after")
     def _channels_agree(self):
@@ -98,6 +114,8 @@ class FlowFMConfigFile(FrozenModel):
             "estimator_params": self.estimator_params.to_params(),
             **({} if self.text is None else {"text": self.text.model_dump(mode="json")}),
             **({} if self.input is None else {"input": self.input}),
+            **({} if self.plugins is None else
+               {"plugins": [r.model_dump(mode="json") for r in self.plugins]}),
         }
 
 
@@ -131,9 +149,19 @@ def _from_version_3(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "format_version": 4}
 
 
+def _from_version_4(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 5 only adds the optional ``plugins`` record, which a version 4 file lacks."""
+    if "plugins" in payload:
+        raise CheckpointError(
+            "a version-4 config.json cannot have a 'plugins' section (it is written as "
+            f"version 5); {_FIX}"
+        )
+    return {**payload, "format_version": 5}
+
+
 #: ``version -> function`` turning a payload of that version into the next one
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    1: _from_version_1, 2: _from_version_2, 3: _from_version_3}
+    1: _from_version_1, 2: _from_version_2, 3: _from_version_3, 4: _from_version_4}
 
 
 def _format_version(payload: dict[str, Any], source: str) -> int:
@@ -214,6 +242,7 @@ def config_file(
     settings: PretrainingSettings,
     text: TextConfig | None = None,
     input: dict[str, Any] | None = None,
+    plugins: list[PluginRecord] | None = None,
 ) -> FlowFMConfigFile:
     """The ``config.json`` of a fitted pretrainer (current format)."""
     return FlowFMConfigFile(
@@ -224,4 +253,5 @@ def config_file(
         estimator_params=settings,
         text=text,
         input=input,
+        plugins=plugins,
     )
