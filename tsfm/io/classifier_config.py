@@ -33,6 +33,7 @@ from tsfm.config.normalization import NormalizationConfig
 from tsfm.config.settings import ClassifierSettings
 from tsfm.config.types import FrozenModel
 from tsfm.exceptions import CheckpointError
+from tsfm.io.flowfm_config import check_normalization_channels
 
 CLASSIFIER_FORMAT = "tsfm.flowfm-classifier"
 CLASSIFIER_FORMAT_VERSION = 1
@@ -54,11 +55,7 @@ class ClassifierConfigFile(FrozenModel):
 
     @model_validator(mode="after")
     def _consistent(self):
-        if len(self.normalization.mean) != self.model.n_channels:
-            raise ValueError(
-                f"normalization has {len(self.normalization.mean)} channels but "
-                f"model['n_channels'] is {self.model.n_channels}"
-            )
+        check_normalization_channels(self.normalization, self.model)
         if len(set(map(repr, self.classes))) != len(self.classes):
             raise ValueError("classes must be unique")
         if len({type(c) for c in self.classes}) != 1:

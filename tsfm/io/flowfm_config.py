@@ -69,6 +69,16 @@ MAX_PLUGIN_RECORDS = 8
 _FIX = "re-create it with save_pretrained"
 
 
+def check_normalization_channels(normalization: NormalizationConfig,
+                                 model: ModelConfig) -> None:
+    """Raise ``ValueError`` unless the normalisation has one statistic per model channel."""
+    if len(normalization.mean) != model.n_channels:
+        raise ValueError(
+            f"normalization has {len(normalization.mean)} channels but "
+            f"model['n_channels'] is {model.n_channels}"
+        )
+
+
 class PluginRecord(FrozenModel):
     """Which installed distribution provided one plugin of a saved model."""
 
@@ -97,11 +107,7 @@ class FlowFMConfigFile(FrozenModel):
                 f"text models sample from the null representation, but conditioner "
                 f"{self.model.conditioner!r} has none"
             )
-        if len(self.normalization.mean) != self.model.n_channels:
-            raise ValueError(
-                f"normalization has {len(self.normalization.mean)} channels but "
-                f"model['n_channels'] is {self.model.n_channels}"
-            )
+        check_normalization_channels(self.normalization, self.model)
         return self
 
     def to_json(self) -> dict[str, Any]:

@@ -45,6 +45,8 @@ __all__ = ["FlowFMModelMixin"]
 PYTHON_DEPENDENCIES = ["torch", "skorch"]
 #: the tags ``authors`` and ``maintainers``
 AUTHORS = ["tsfm developers"]
+#: the one-block, width-16 networks of every class's ``get_test_params`` (fast checks)
+TEST_ARCHITECTURE = {"depth": 1, "width": 16, "heads": 2, "patch_size": 1}
 
 
 class FlowFMModelMixin:

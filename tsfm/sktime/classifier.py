@@ -8,7 +8,7 @@ from sktime.classification.base import BaseClassifier
 from tsfm.estimators.classifier import FlowFMClassifier
 from tsfm.sktime._input import check_pretrain_panel
 from tsfm.sktime._lifecycle import PretrainLifecycleMixin
-from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, FlowFMModelMixin
+from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 
 __all__ = ["FlowFMSktimeClassifier"]
 
@@ -168,7 +168,7 @@ class FlowFMSktimeClassifier(PretrainLifecycleMixin, FlowFMModelMixin, BaseClass
         -------
         list of dict
         """
-        arch = {"depth": 1, "width": 16, "heads": 2, "patch_size": 1}
+        arch = dict(TEST_ARCHITECTURE)
         common = {"model": "tiny", "device": "cpu", "random_state": 0, "batch_size": 16,
                   "pretrain_epochs": 1}
         return [

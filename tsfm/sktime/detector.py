@@ -9,7 +9,7 @@ import pandas as pd
 from sktime.detection.base import BaseDetector
 
 from tsfm.estimators._regenerate import regeneration_errors
-from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, FlowFMModelMixin
+from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 from tsfm.sktime._observed import ObservedSamplingMixin
 
 __all__ = ["FlowFMAnomalyDetector"]
@@ -210,7 +210,7 @@ weight_decay, mask_prob, encoder, velocity, device, random_state, verbose
         -------
         list of dict
         """
-        arch = {"depth": 1, "width": 16, "heads": 2, "patch_size": 1}
+        arch = dict(TEST_ARCHITECTURE)
         common = {"model": "tiny", "device": "cpu", "random_state": 0, "batch_size": 16,
                   "max_epochs": 1, "encoder": arch, "velocity": arch, "window_length": 5,
                   "n_draws": 2, "solver": "euler", "steps": 2}

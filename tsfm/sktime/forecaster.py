@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster
 
-from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, FlowFMModelMixin
+from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 from tsfm.sktime._observed import ObservedSamplingMixin
 
 __all__ = ["FlowFMForecaster"]
@@ -256,7 +256,7 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
         -------
         list of dict
         """
-        arch = {"depth": 1, "width": 16, "heads": 2, "patch_size": 1}
+        arch = dict(TEST_ARCHITECTURE)
         common = {"model": "tiny", "device": "cpu", "random_state": 0, "batch_size": 16,
                   "max_epochs": 1, "encoder": arch, "velocity": arch, "window_length": 6,
                   "n_samples": 5, "solver": "euler", "steps": 2}

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sktime.transformations.base import BaseTransformer
 
-from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, FlowFMModelMixin
+from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 from tsfm.sktime._observed import ObservedSamplingMixin
 
 __all__ = ["FlowFMImputer"]
@@ -171,7 +171,7 @@ random_state, verbose
         -------
         list of dict
         """
-        arch = {"depth": 1, "width": 16, "heads": 2, "patch_size": 1}
+        arch = dict(TEST_ARCHITECTURE)
         common = {"model": "tiny", "device": "cpu", "random_state": 0, "batch_size": 16,
                   "max_epochs": 1, "encoder": arch, "velocity": arch, "window_length": 5,
                   "n_samples": 3, "solver": "euler", "steps": 2}

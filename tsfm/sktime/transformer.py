@@ -9,7 +9,7 @@ from sktime.transformations.base import BaseTransformer
 from tsfm.estimators.transformer import FlowFMTransformer
 from tsfm.sktime._input import check_pretrain_panel, refuse_unequal_length
 from tsfm.sktime._lifecycle import PretrainLifecycleMixin
-from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, FlowFMModelMixin
+from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 
 __all__ = ["FlowFMSktimeTransformer"]
 
@@ -172,7 +172,7 @@ class FlowFMSktimeTransformer(PretrainLifecycleMixin, FlowFMModelMixin, BaseTran
         -------
         list of dict
         """
-        arch = {"depth": 1, "width": 16, "heads": 2, "patch_size": 1}
+        arch = dict(TEST_ARCHITECTURE)
         common = {"model": "tiny", "device": "cpu", "random_state": 0, "batch_size": 16}
         return [
             {**common, "max_epochs": 1, "encoder": arch, "velocity": arch},
