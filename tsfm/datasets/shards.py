@@ -228,6 +228,25 @@ class ShardDataset(torch.utils.data.Dataset):
         k = int(np.searchsorted(self._offsets, index, side="right") - 1)
         return np.array(self.shard(k)[index - self._offsets[k]], dtype=np.float32)
 
+    def __getitems__(self, indices) -> np.ndarray:
+        """Windows ``indices`` as one float32 array of shape (n, n_channels, n_timepoints).
+
+        What a ``DataLoader`` calls for a whole batch (a sequence of its windows): one
+        fancy-indexed read per shard instead of one read per window.
+        """
+        n = len(self)
+        index = np.asarray(indices, dtype=np.int64).reshape(-1)
+        index = np.where(index < 0, index + n, index)
+        if index.size and not (0 <= index.min() and index.max() < n):
+            bad = int(index[(index < 0) | (index >= n)][0])
+            raise IndexError(f"index {bad} out of range for {n} windows")
+        out = np.empty((len(index), self.n_channels, self.n_timepoints), dtype=np.float32)
+        shard_of = np.searchsorted(self._offsets, index, side="right") - 1
+        for k in np.unique(shard_of):
+            rows = np.flatnonzero(shard_of == k)
+            out[rows] = self.shard(int(k))[index[rows] - self._offsets[k]]
+        return out
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_arrays"] = [None] * len(self._arrays)  # memory maps reopen in each worker
