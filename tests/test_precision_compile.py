@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 import torch
-
 from skorch.callbacks import Callback
 
 from tsfm import FlowFMClassifier, FlowFMPretrainer
