@@ -61,6 +61,17 @@ def test_a_batch_read_across_shards_equals_the_windows_one_by_one(tmp_path):
         ds.__getitems__([3, 17])
 
 
+def test_a_shard_cut_short_after_opening_is_a_shard_error(tmp_path):
+    write_shards(_batches([6]), tmp_path)
+    ds = ShardDataset(tmp_path)
+    assert ds[5].shape == (2, 7)
+    file = tmp_path / ds.manifest["shards"][0]["file"]
+    file.write_bytes(file.read_bytes()[:-100])
+    with pytest.raises(ShardError, match=r"shard 0 \(.*X-00000.npy\) ended early: windows 5-5"):
+        ds[5]
+    assert ds[0].shape == (2, 7)  # the windows before the cut are still read
+
+
 def test_standardized_batches_equal_windows_standardized_one_by_one(tmp_path):
     from tsfm.training.normalization import ChannelStandardizer
     from tsfm.training.streaming import StandardizedDataset, fit_standardizer
