@@ -78,7 +78,10 @@ class PretrainingNet(MixedPrecisionMixin, NeuralNet):
         (n, (depth + 1) d).
         """
         self.check_is_fitted()
-        self._set_training(False)  # once, not per batch as evaluation_step would
+        # eval mode once, and only if needed: train(False) visits every module through
+        # nn.Module.__setattr__, about 1 % of embedding a batch of tiny
+        if any(module.training for module in self.module_.modules()):
+            self._set_training(False)
         with torch.inference_mode():
             chunks = [
                 self.module_.encode(to_tensor(X[i : i + batch_size], device=self.device),
