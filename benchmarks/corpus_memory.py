@@ -5,7 +5,8 @@ directory of synthetic windows (3 x 300, written once under ``--scratch``), then
 embeds the whole corpus shard-chunk by shard-chunk, and reports its peak resident
 memory (``ru_maxrss``). A last process trains on the smallest corpus held in memory,
 for the cost of streaming. Peak memory should not grow with the corpus: the shards are
-memory-mapped and read batch by batch.
+read batch by batch with ``os.pread`` (not memory-mapped, whose read pages would stay
+resident).
 
 Usage::
 
@@ -114,9 +115,10 @@ def main() -> None:
     sections = [
         "`tiny`, batch 256, one epoch, then embedding in chunks of 4096 windows read from "
         "the shards; one torch thread; DataLoader without workers or pinned memory "
-        "(skorch's default; no GPU to pin for). Resident memory counts the pages of the "
-        "memory-mapped shards that were read (file-backed, clean, reclaimable by the "
-        "kernel); the heap (anonymous) part is what must not grow with the corpus.\n\n"
+        "(skorch's default; no GPU to pin for; workers measured in streaming_loader.md). "
+        "Shards are read with os.pread, so the windows read do not stay resident; the "
+        "file-backed part is the mapped libraries. Neither part may grow with the "
+        "corpus.\n\n"
         + table]
     print(write_report(RESULTS, "corpus_memory", "Corpus size and memory", sections, rows,
                        {**machine(), "Sizes": " ".join(map(str, args.sizes))}))

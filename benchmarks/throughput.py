@@ -11,6 +11,8 @@ Measured in one run, on one machine, with one torch thread count (``--threads``)
   embedding (``FlowFMPretrainer.embed`` against ``module.encode``) and sampling
   (``FlowFMSignalGenerator.sample`` against the objective's sampler on the bare
   network, Euler, 10 steps);
+- **compiled training**: ``FlowFMPretrainer(compile=True)`` for ``--compile`` presets at
+  batch 256, measured separately (the 2nd epoch, after compiling in the 1st);
 - **guided sampling**: samples/s with classifier-free guidance, which evaluates the
   conditional and the null field in one batched call per step;
 - **start-up**: the wall time of ``python -c "import tsfm"`` and ``tsfm --help``.
@@ -23,7 +25,7 @@ pretraining window), patch size ``"auto"`` (16 tokens).
 Usage::
 
     python benchmarks/throughput.py [--threads 1] [--presets tiny small base]
-        [--windows 1024] [--repeats 3]
+        [--windows 1024] [--repeats 3] [--compile tiny]
 """
 
 from __future__ import annotations
@@ -91,10 +93,12 @@ def bare_train_epoch(module, X: torch.Tensor, batch_size: int, lr: float) -> flo
     return time.perf_counter() - start
 
 
-def tsfm_train_epoch(preset: str, X: np.ndarray, batch_size: int, lr: float):
-    """Seconds of the second of two epochs of FlowFMPretrainer.fit (the first warms up)."""
+def tsfm_train_epoch(preset: str, X: np.ndarray, batch_size: int, lr: float,
+                     compile: bool = False):
+    """Seconds of the second of two epochs of FlowFMPretrainer.fit (the first warms up,
+    and compiles with ``compile=True``)."""
     pre = FlowFMPretrainer(model=preset, max_epochs=2, batch_size=batch_size, lr=lr,
-                           device="cpu", random_state=0).fit(X)
+                           device="cpu", random_state=0, compile=compile).fit(X)
     return pre.history_[-1, "dur"], pre
 
 
@@ -147,6 +151,20 @@ def measure_preset(preset: str, X: np.ndarray, ceiling: float, repeats: int) -> 
         })
         print(rows[-1], flush=True)
     return rows
+
+
+def measure_compiled(preset: str, X: np.ndarray, ceiling: float, repeats: int,
+                     eager: list[dict]) -> dict:
+    """Training samples/s of the compiled networks at batch 256, against eager tsfm."""
+    seconds = min(tsfm_train_epoch(preset, X, 256, 1e-3, compile=True)[0]
+                  for _ in range(repeats))
+    row = next(r for r in eager if r["preset"] == preset and r["batch_size"] == 256)
+    per_s = len(X) / seconds
+    out = {"what": "train, compiled", "preset": preset, "batch_size": 256, "tsfm_per_s": per_s,
+           "eager_per_s": row["tsfm_per_s"], "gain_pct": 100 * (per_s / row["tsfm_per_s"] - 1),
+           "ceiling_pct": 100 * row["gflop_per_sample"] * per_s / ceiling}
+    print(out, flush=True)
+    return out
 
 
 def measure_inference(preset: str, X: np.ndarray, repeats: int) -> list[dict]:
@@ -207,6 +225,8 @@ def main() -> None:
     parser.add_argument("--presets", nargs="+", default=["tiny", "small", "base"])
     parser.add_argument("--windows", type=int, default=1024)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--compile", nargs="*", default=["tiny"], metavar="PRESET",
+                        help="presets also trained with compile=True (default: tiny)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -215,6 +235,8 @@ def main() -> None:
     print(f"ceiling {ceiling:.1f} GFLOP/s", flush=True)
     train = [row for preset in args.presets for row in measure_preset(preset, X, ceiling,
                                                                       args.repeats)]
+    compiled = [measure_compiled(p, X, ceiling, args.repeats, train)
+                for p in args.compile if p in args.presets]
     inference = [row for preset in args.presets for row in measure_inference(preset, X,
                                                                              args.repeats)]
     startup = startup_seconds(5)
@@ -236,6 +258,12 @@ def main() -> None:
         "Best batch size per preset: " + ", ".join(
             f"`{p}` {r['batch_size']} ({r['ceiling_pct']:.0f} % of the ceiling)"
             for p, r in best.items()) + ".",
+        "## Training with torch.compile (measured separately)\n\n" + (markdown_table(
+            compiled, [("preset", "preset", ""), ("batch_size", "batch", "d"),
+                       ("tsfm_per_s", "compiled samples/s", ".1f"),
+                       ("eager_per_s", "eager samples/s (above)", ".1f"),
+                       ("gain_pct", "gain %", "+.1f"), ("ceiling_pct", "% of ceiling", ".1f")])
+            if compiled else "Not measured (no --compile presets)."),
         "## Embedding and sampling against the bare network\n\n" + markdown_table(inference, [
             ("what", "what", ""), ("preset", "preset", ""), ("batch_size", "batch", "d"),
             ("tsfm_per_s", "tsfm per s", ".1f"), ("bare_per_s", "bare per s", ".1f"),
@@ -244,7 +272,8 @@ def main() -> None:
         "## Start-up (best of 5, wall)\n\n" + markdown_table(startup, [
             ("what", "command", ""), ("seconds", "seconds", ".2f")]),
     ]
-    rows = [*train, *inference, *({**r, "what": f"startup: {r['what']}"} for r in startup)]
+    rows = [*train, *compiled, *inference,
+            *({**r, "what": f"startup: {r['what']}"} for r in startup)]
     info = {**machine(), "Torch threads": str(args.threads), "Windows": str(args.windows),
             "Ceiling GFLOP/s": f"{ceiling:.1f}"}
     print(write_report(RESULTS, f"throughput_{args.threads}thread", "Throughput", sections,

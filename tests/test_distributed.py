@@ -166,6 +166,88 @@ def test_torchrun_runs_tsfm_pretrain(tmp_path):
     assert [len(row["batches"]) for row in history] == [4, 4]
 
 
+RUNNER = Path(__file__).with_name("distributed_run.py")
+
+
+def _torchrun(dump: Path | str, slow: float, *args: str, **popen) -> subprocess.Popen:
+    """``torchrun --nproc_per_node 2 distributed_run.py DUMP SLOW -- pretrain ARGS``."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+               "--master_port", str(_free_port()), str(RUNNER), str(dump), str(slow), "--",
+               "pretrain", *args, "--quiet"]
+    return subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, **popen)
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL ``pid`` and its descendants: torchrun starts each rank in a session of its
+    own, so killing torchrun's process group would leave the ranks running (Linux)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children += [int(c) for c in (task / "children").read_text().split()]
+    os.kill(pid, signal.SIGKILL)  # first, so that it restarts no rank
+    for child in children:
+        _kill_tree(child)
+
+
+def _finish(proc: subprocess.Popen) -> None:
+    log = proc.communicate(timeout=240)[0]
+    assert proc.returncode == 0, log
+
+
+@pytest.mark.slow
+def test_torchrun_resume_continues_the_killed_run_exactly(tmp_path):
+    """A 2-rank fp16 run killed after its 2nd checkpoint, resumed with torchrun ``--resume``,
+    ends with the weights, losses and scaler state of an uninterrupted 2-rank run."""
+    rng = np.random.default_rng(0)
+    X = np.sin(np.linspace(0, 20, 64) * rng.uniform(0.5, 2, (64, 3, 1))).astype(np.float32)
+    meta = pd.DataFrame({"subject": "s", "activity": None, "source": "synthetic",
+                         "start_time": 0.0}, index=range(64))
+    write_shards([WindowBatch(X, meta)], tmp_path / "corpus")
+    arch = "{ depth = 1, width = 16, heads = 2, patch_size = 8 }"
+    (tmp_path / "run.toml").write_text(f"encoder = {arch}\nvelocity = {arch}\n")
+    settings = ["--config", str(tmp_path / "run.toml"), "--corpus", str(tmp_path / "corpus"),
+                "--model", "tiny", "--epochs", "4", "--batch-size", "8", "--device", "cpu",
+                "--precision", "fp16"]
+    _finish(_torchrun(tmp_path / "reference", 0, *settings, "--out", str(tmp_path / "ref")))
+
+    killed = tmp_path / "killed"
+    proc = _torchrun("-", 0.5, *settings, "--out", str(killed))
+    try:
+        deadline = time.monotonic() + 180
+        while not (killed / "checkpoints" / "epoch-000002").is_dir():
+            assert proc.poll() is None, proc.communicate()[0]
+            assert time.monotonic() < deadline, "no second checkpoint within 180 s"
+            time.sleep(0.05)
+    finally:
+        _kill_tree(proc.pid)  # torchrun and both ranks, as a lost node would be
+        proc.communicate()
+    assert not (killed / "model").exists()
+    _finish(_torchrun(tmp_path / "resumed", 0, "--resume", str(killed)))
+
+    summary = json.loads((killed / "summary.json").read_text())
+    assert summary["processes"] == 2 and 2 <= summary["resumed_at_epoch"] < 4
+    history = json.loads((killed / "history.json").read_text())
+    reference = json.loads((tmp_path / "ref" / "history.json").read_text())
+    assert [row["epoch"] for row in history] == [1, 2, 3, 4]
+    assert [len(row["batches"]) for row in history] == [4] * 4  # 64 / 2 ranks / 8
+    assert [row["train_loss"] for row in history] == [row["train_loss"] for row in reference]
+    for name in ("reference", "resumed"):  # both ranks hold the same weights and scaler
+        w0, w1 = (load_file(tmp_path / name / f"rank{r}.safetensors") for r in (0, 1))
+        assert all(torch.equal(w0[key], w1[key]) for key in w0), name
+        s0, s1 = (json.loads((tmp_path / name / f"rank{r}.json").read_text()) for r in (0, 1))
+        assert s0 == s1 and s0["epochs"] == 4, name
+    resumed = load_file(tmp_path / "resumed" / "rank0.safetensors")
+    uninterrupted = load_file(tmp_path / "reference" / "rank0.safetensors")
+    for key, value in uninterrupted.items():
+        assert torch.equal(resumed[key], value), key
+    assert s0["grad_scaler"] == json.loads(
+        (tmp_path / "reference" / "rank0.json").read_text())["grad_scaler"]
+    assert s0["grad_scaler"]["_growth_tracker"] > 0
+    exported, expected = (load_file(d / "model" / "model.safetensors")
+                          for d in (killed, tmp_path / "ref"))
+    assert all(torch.equal(exported[key], expected[key]) for key in expected)
+
+
 @pytest.mark.slow
 def test_accelerate_launch_runs_tsfm_pretrain(tmp_path):
     """``accelerate launch --multi_gpu --num_processes 2 ... --device cpu``: 2 gloo ranks."""

@@ -19,6 +19,7 @@ from tsfm.datasets import (
     stream_windows,
     write_shards,
 )
+from tsfm.exceptions import NonFiniteError
 
 
 def _batches(sizes: list[int], seed: int = 0) -> list[WindowBatch]:
@@ -47,6 +48,60 @@ def test_shards_round_trip_in_order(tmp_path):
 def test_shards_are_memory_mapped(tmp_path):
     write_shards(_batches([4]), tmp_path)
     assert isinstance(ShardDataset(tmp_path).shard(0), np.memmap)
+
+
+def test_a_batch_read_across_shards_equals_the_windows_one_by_one(tmp_path):
+    write_shards(_batches([5, 3, 9]), tmp_path, shard_size=4)
+    ds = ShardDataset(tmp_path)
+    indices = [16, 0, 5, 4, -1, 9, 5]  # 5 shards, unsorted, repeated, negative
+    batch = ds.__getitems__(indices)
+    assert batch.shape == (7, 2, 7) and batch.dtype == np.float32
+    np.testing.assert_array_equal(batch, np.stack([ds[i] for i in indices]))
+    with pytest.raises(IndexError, match="index 17 out of range for 17 windows"):
+        ds.__getitems__([3, 17])
+
+
+def test_a_shard_cut_short_after_opening_is_a_shard_error(tmp_path):
+    write_shards(_batches([6]), tmp_path)
+    ds = ShardDataset(tmp_path)
+    assert ds[5].shape == (2, 7)
+    file = tmp_path / ds.manifest["shards"][0]["file"]
+    file.write_bytes(file.read_bytes()[:-100])
+    with pytest.raises(ShardError, match=r"shard 0 \(.*X-00000.npy\) ended early: windows 5-5"):
+        ds[5]
+    assert ds[0].shape == (2, 7)  # the windows before the cut are still read
+
+
+def test_standardized_batches_equal_windows_standardized_one_by_one(tmp_path):
+    from tsfm.training.normalization import ChannelStandardizer
+    from tsfm.training.streaming import StandardizedDataset, fit_standardizer
+
+    batches = _batches([5, 3, 9])
+    write_shards(batches, tmp_path, shard_size=4)
+    shards = ShardDataset(tmp_path)
+    standardizer = fit_standardizer(shards)
+    ds = StandardizedDataset(shards, standardizer)
+    X = np.concatenate([b.X for b in batches])
+    loader = torch.utils.data.DataLoader(ds, batch_size=6, shuffle=False)
+    got = torch.cat([x for x, _ in loader]).numpy()
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, standardizer.transform(X))
+    np.testing.assert_array_equal(ds[3][0].numpy(), standardizer.transform(X[3:4])[0])
+    # the range check still holds batch by batch
+    tiny = ChannelStandardizer(mean=np.zeros(2), scale=np.full(2, 1e-9))
+    with pytest.raises(NonFiniteError, match="standard deviations"):
+        StandardizedDataset(shards, tiny).__getitems__([0, 1])
+
+
+def test_standardized_batch_names_an_item_of_another_shape():
+    from tsfm.training.normalization import ChannelStandardizer
+    from tsfm.training.streaming import StandardizedDataset
+
+    items = [np.zeros((2, 7), np.float32)] * 3 + [np.zeros((2, 6), np.float32)]
+    ds = StandardizedDataset(items, ChannelStandardizer(mean=np.zeros(2), scale=np.ones(2)))
+    assert len(ds.__getitems__([0, 1, 2])) == 3
+    with pytest.raises(ValueError, match=r"dataset item 3 has shape \(2, 6\)"):
+        ds.__getitems__([1, 3])
 
 
 def test_shard_dataset_works_with_a_torch_dataloader(tmp_path):

@@ -49,8 +49,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--checkpoint-every-minutes", type=float)
     parser.add_argument("--seed", type=int, dest="random_state")
     parser.add_argument("--device", help="auto (default), cpu, cuda, cuda:N")
-    parser.add_argument("--precision", choices=["fp32", "bf16"],
-                        help="fp32 (default) or bf16 autocast (for CUDA)")
+    parser.add_argument("--precision", choices=["fp32", "bf16", "fp16"],
+                        help="fp32 (default), bf16 autocast, or fp16 autocast with gradient "
+                        "scaling (for CUDA)")
     parser.add_argument("--compile", action="store_true", default=None,
                         help="torch.compile the networks (for long CUDA runs)")
     parser.add_argument("--dist-timeout", type=float, dest="dist_timeout_s", metavar="SECONDS",

@@ -26,9 +26,10 @@ from tsfm.io.classifier_config import (
 from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.nn.heads import EncoderClassifier
 from tsfm.training import distributed
-from tsfm.training.nets import DataParallelClassifierNet
+from tsfm.training.nets import ClassifierNet, DataParallelClassifierNet
 from tsfm.training.normalization import ChannelStandardizer
 from tsfm.training.seeding import resolve_seed, torch_seed
+from tsfm.utils.device import check_precision
 from tsfm.utils.validation import check_finite_output
 
 
@@ -65,11 +66,15 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
     encoder : dict or None, default=None
         Overrides of the preset's encoder when ``pretrained`` is None (see
         :class:`FlowFMPretrainer`); ``encoder__depth``-style keys are routed into it.
+    precision : {"fp32", "bf16", "fp16"}, default="fp32"
+        Autocast of the fine-tuning forward, as for :class:`FlowFMPretrainer`
+        (``"fp16"`` scales the loss with torch's gradient scaler). Not saved with the
+        model.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-    net_ : skorch.NeuralNetClassifier
+    net_ : tsfm.training.nets.ClassifierNet
     standardizer_ : ChannelStandardizer
         The pretrained model's normalisation, or one fitted on ``X`` from scratch.
     config_ : tsfm.config.model_config.ModelConfig
@@ -102,6 +107,7 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
         callbacks=None,
         train_split=None,
         encoder: dict | None = None,
+        precision: str = "fp32",
     ):
         self.pretrained = pretrained
         self.model = model
@@ -116,6 +122,7 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
         self.callbacks = callbacks
         self.train_split = train_split
         self.encoder = encoder
+        self.precision = precision
 
     def _sktime_twin(self):
         """This classifier's parameters in :class:`tsfm.sktime.FlowFMSktimeClassifier`."""
@@ -135,6 +142,7 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
                 f"y has 1 class ({encoder.classes_[0]!r}); a classifier needs at least 2 classes"
             )
         settings = ClassifierSettings.from_estimator(self)
+        check_precision(self.precision)
         device = distributed.init_from_environment(resolve_device(self.device))
         encoder_state = None
         if self.pretrained is None:
@@ -156,7 +164,7 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
     def _build_net(self, config: ModelConfig, settings: ClassifierSettings, n_classes: int,
                    device: str) -> NeuralNetClassifier:
         """The initialised skorch classifier of an encoder of ``config`` and a linear head."""
-        net_class = DataParallelClassifierNet if distributed.active() else NeuralNetClassifier
+        net_class = DataParallelClassifierNet if distributed.active() else ClassifierNet
         return net_class(
             EncoderClassifier,
             module__config=config,
@@ -164,6 +172,7 @@ class FlowFMClassifier(SktimeDunderMixin, PredictTemplateMixin, FlowFMEstimator)
             module__dropout=settings.head_dropout,
             criterion=torch.nn.CrossEntropyLoss,
             classes=np.arange(n_classes),
+            precision=check_precision(self.precision),
             **self._common_net_kwargs(settings, device),
         ).initialize()
 

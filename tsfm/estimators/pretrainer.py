@@ -128,9 +128,11 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         Extra callbacks (checkpoints, LR schedules, early stopping…).
     train_split : callable or None, default=None
         skorch validation split; none unless asked for.
-    precision : {"fp32", "bf16"}, default="fp32"
-        ``"bf16"`` trains under bfloat16 autocast (for CUDA; the weights and the loss
-        stay float32). Not saved with the model: it changes how, not what, is trained.
+    precision : {"fp32", "bf16", "fp16"}, default="fp32"
+        ``"bf16"`` trains under bfloat16 autocast, ``"fp16"`` under float16 autocast
+        with torch's gradient scaler (both for CUDA; the weights and the loss stay
+        float32). A device whose autocast lacks the dtype is a ``ConfigError``. Not
+        saved with the model: it changes how, not what, is trained.
     compile : bool, default=False
         Compile the networks with ``torch.compile`` (in place, so saved models and
         checkpoints are unchanged). Pays off on CUDA for long runs; the first epoch is

@@ -14,7 +14,7 @@ __all__ = ["FlowFMSktimeClassifier"]
 
 #: parameters passed unchanged to the scikit-learn FlowFMClassifier
 _DELEGATED = ("model", "max_epochs", "batch_size", "lr", "weight_decay", "head_dropout",
-              "device", "random_state", "verbose", "callbacks", "train_split")
+              "device", "random_state", "verbose", "callbacks", "train_split", "precision")
 
 
 class FlowFMSktimeClassifier(PretrainLifecycleMixin, FlowFMModelMixin, BaseClassifier):
@@ -53,6 +53,8 @@ class FlowFMSktimeClassifier(PretrainLifecycleMixin, FlowFMModelMixin, BaseClass
     verbose : int, default=0
     callbacks : list of skorch callbacks or None, default=None
     train_split : callable or None, default=None
+    precision : {"fp32", "bf16", "fp16"}, default="fp32"
+        Autocast of fine-tuning (see :class:`tsfm.FlowFMClassifier`).
 
     Attributes
     ----------
@@ -95,7 +97,7 @@ class FlowFMSktimeClassifier(PretrainLifecycleMixin, FlowFMModelMixin, BaseClass
     def __init__(self, pretrained=None, model="small", max_epochs=20, pretrain_epochs=50,
                  batch_size=64, lr=1e-3, weight_decay=0.01, head_dropout=0.0, encoder=None,
                  device="auto", random_state=None, verbose=0, callbacks=None,
-                 train_split=None):
+                 train_split=None, precision="fp32"):
         self.pretrained = pretrained
         self.model = model
         self.max_epochs = max_epochs
@@ -110,6 +112,7 @@ class FlowFMSktimeClassifier(PretrainLifecycleMixin, FlowFMModelMixin, BaseClass
         self.verbose = verbose
         self.callbacks = callbacks
         self.train_split = train_split
+        self.precision = precision
         super().__init__()
 
     @classmethod

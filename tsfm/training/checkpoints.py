@@ -10,7 +10,8 @@ to continue as if the run had never stopped:
 ``history.json``              the skorch history, so epochs and the LR schedule continue
 ``ema.safetensors``           the EMA of the weights, when the run keeps one
 ``rng.safetensors``           torch's CPU (and CUDA) generator states
-``state.json``                epoch, numpy and Python generator states, file checksums
+``state.json``                epoch, numpy and Python generator states, file checksums,
+                              and the float16 gradient scaler's state (``precision="fp16"``)
 ============================  ===========================================================
 
 Each checkpoint is built under a temporary name and renamed into place
@@ -194,6 +195,9 @@ class RunCheckpoint(Callback):
             files = {p.name: _sha256(p) for p in sorted(staging.iterdir())}
             state = {"epoch": epoch, "files": files, "rng": extra,
                      "train_loss": net.history[-1].get("train_loss")}
+            scaler = getattr(net, "grad_scaler_", None)
+            if scaler is not None and scaler.is_enabled():
+                state["grad_scaler"] = scaler.state_dict()  # scale and growth tracker
             (staging / STATE_NAME).write_text(json.dumps(state))
         for old in list_checkpoints(directory)[: -max(1, int(self.keep))]:
             shutil.rmtree(old, ignore_errors=True)
@@ -204,7 +208,8 @@ class ResumeFromCheckpoint(Callback):
     """Restore the newest good checkpoint of a run when training begins.
 
     Restores the weights, optimizer, history (hence the epoch count and the LR
-    schedule's position), the EMA and the random generators. Place it before the LR
+    schedule's position), the EMA, the float16 gradient scaler and the random
+    generators. Place it before the LR
     scheduler in the callback list. Does nothing when the directory has no checkpoint.
 
     Parameters
@@ -232,6 +237,9 @@ class ResumeFromCheckpoint(Callback):
             if self.ema is not None and (path / "ema.safetensors").is_file():
                 self.ema.load_state_dict(net, load_file(path / "ema.safetensors"))
             _set_rng_state(load_file(path / "rng.safetensors"), state["rng"])
+            scaler = getattr(net, "grad_scaler_", None)
+            if "grad_scaler" in state and scaler is not None and scaler.is_enabled():
+                scaler.load_state_dict(state["grad_scaler"])
         except (SafetensorError, OSError, RuntimeError, KeyError, ValueError) as exc:
             raise ValueError(
                 f"checkpoint {path} verified but could not be restored ({exc}); delete it to "

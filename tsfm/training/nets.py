@@ -13,9 +13,10 @@ from skorch import NeuralNet, NeuralNetClassifier
 from skorch.utils import to_tensor
 
 from tsfm.training.distributed import DataParallelMixin
+from tsfm.training.precision import MixedPrecisionMixin
 
 
-class PretrainingNet(NeuralNet):
+class PretrainingNet(MixedPrecisionMixin, NeuralNet):
     """skorch net for the FlowFM objective; ``module_`` is a :class:`tsfm.nn.FlowFMModule`.
 
     The module's forward returns ``(prediction, target)`` from the objective's
@@ -31,10 +32,11 @@ class PretrainingNet(NeuralNet):
     module : type
         :class:`tsfm.nn.FlowFMModule`; its arguments are passed as ``module__config``,
         ``module__objective`` and ``module__conditioner``.
-    precision : {"fp32", "bf16"}, default="fp32"
-        ``"bf16"`` runs the module's forward under ``torch.autocast`` with bfloat16
-        (meant for CUDA; CPU autocast works too but is rarely faster); the loss and the
-        weights stay in float32, so no gradient scaler is needed.
+    precision : {"fp32", "bf16", "fp16"}, default="fp32"
+        ``"bf16"``/``"fp16"`` run the module's forward under ``torch.autocast`` with
+        bfloat16/float16 (meant for CUDA; CPU autocast works too but is rarely faster);
+        the loss and the weights stay in float32. ``"fp16"`` scales the loss with
+        :class:`torch.amp.GradScaler` (see :mod:`tsfm.training.precision`).
     **kwargs
         Any other :class:`skorch.NeuralNet` argument except ``criterion``. With
         skorch's ``compile=True`` the module is compiled *in place*
@@ -43,8 +45,7 @@ class PretrainingNet(NeuralNet):
     """
 
     def __init__(self, module, *args, criterion=None, precision="fp32", **kwargs):
-        super().__init__(module, *args, criterion=criterion, **kwargs)
-        self.precision = precision
+        super().__init__(module, *args, criterion=criterion, precision=precision, **kwargs)
 
     def torch_compile(self, module, name):
         """Compile ``module`` in place when ``compile=True``; keep its parameter names."""
@@ -52,17 +53,6 @@ class PretrainingNet(NeuralNet):
             return module
         module.compile(**self.get_params_for("compile"))
         return module
-
-    def autocast(self) -> torch.autocast:
-        """bfloat16 autocast when ``precision="bf16"``, else a disabled one."""
-        device_type = torch.device(self.device).type if self.device else "cpu"
-        return torch.autocast(device_type=device_type, dtype=torch.bfloat16,
-                              enabled=self.precision == "bf16")
-
-    def infer(self, x, **fit_params):
-        """The module's forward, under bfloat16 autocast when ``precision="bf16"``."""
-        with self.autocast():
-            return super().infer(x, **fit_params)
 
     def initialize_criterion(self):
         """Use the module's objective as the criterion (it holds the loss)."""
@@ -87,10 +77,15 @@ class PretrainingNet(NeuralNet):
         ``features="layers"`` gives every encoder block's pooled tokens too, shape
         (n, (depth + 1) d).
         """
+        self.check_is_fitted()
+        # eval mode once, and only if needed: train(False) visits every module through
+        # nn.Module.__setattr__, about 1 % of embedding a batch of tiny
+        if any(module.training for module in self.module_.modules()):
+            self._set_training(False)
         with torch.inference_mode():
             chunks = [
-                self.evaluation_step((X[i : i + batch_size],), features=features)
-                .float().cpu().numpy()
+                self.module_.encode(to_tensor(X[i : i + batch_size], device=self.device),
+                                    features=features).float().cpu().numpy()
                 for i in range(0, len(X), batch_size)
             ]
         return np.concatenate(chunks)
@@ -99,10 +94,24 @@ class PretrainingNet(NeuralNet):
 class DataParallelPretrainingNet(DataParallelMixin, PretrainingNet):
     """:class:`PretrainingNet` trained data-parallel across a ``torch.distributed`` group.
 
-    See :class:`tsfm.training.distributed.DataParallelMixin`; bfloat16 autocast
-    (``precision="bf16"``, :meth:`PretrainingNet.autocast`) wraps the DDP forward.
+    See :class:`tsfm.training.distributed.DataParallelMixin`; the autocast of
+    ``precision`` (:meth:`PretrainingNet.autocast`) wraps the DDP forward.
     """
 
 
-class DataParallelClassifierNet(DataParallelMixin, NeuralNetClassifier):
-    """skorch's ``NeuralNetClassifier`` trained data-parallel across a process group."""
+class ClassifierNet(MixedPrecisionMixin, NeuralNetClassifier):
+    """skorch's ``NeuralNetClassifier`` with a ``precision`` parameter.
+
+    See :class:`tsfm.training.precision.MixedPrecisionMixin`. The logits are returned
+    as float32 whatever the autocast, so that the loss and ``predict_proba`` are float32.
+    """
+
+    def infer(self, x, **fit_params):
+        return super().infer(x, **fit_params).float()
+
+    def get_loss(self, y_pred, y_true, *args, **kwargs):
+        return super().get_loss(y_pred.float(), y_true, *args, **kwargs)
+
+
+class DataParallelClassifierNet(DataParallelMixin, ClassifierNet):
+    """:class:`ClassifierNet` trained data-parallel across a process group."""

@@ -67,8 +67,9 @@ class RunConfig(BaseModel):
         Seed of the run.
     device : str
         ``"auto"``, ``"cpu"``, ``"cuda"``…
-    precision : {"fp32", "bf16"}
-        ``"bf16"``: bfloat16 autocast (for CUDA), off by default.
+    precision : {"fp32", "bf16", "fp16"}
+        ``"bf16"``: bfloat16 autocast; ``"fp16"``: float16 autocast with a gradient
+        scaler, whose state the checkpoints keep (both for CUDA); off by default.
     compile : bool
         ``torch.compile`` the networks (in place), off by default.
     dist_timeout_s : float
@@ -96,7 +97,7 @@ class RunConfig(BaseModel):
     keep_checkpoints: int = Field(2, ge=1)
     random_state: int = Field(0, ge=0, lt=2**32)
     device: str = "auto"
-    precision: Literal["fp32", "bf16"] = "fp32"
+    precision: Literal["fp32", "bf16", "fp16"] = "fp32"
     compile: bool = False
     dist_timeout_s: float = Field(600.0, gt=0)
     encoder: dict[str, Any] | None = None

@@ -62,6 +62,11 @@ def fit_standardizer(dataset: Dataset) -> ChannelStandardizer:
 class StandardizedDataset(Dataset):
     """Items of ``dataset`` standardised per channel, checked, as skorch ``(X, y)`` pairs.
 
+    A ``DataLoader`` reads a whole batch at once through :meth:`__getitems__`: the
+    windows are read together (by the dataset's own ``__getitems__`` where it has one,
+    as :class:`tsfm.datasets.ShardDataset` does), then checked and standardised as one
+    (n, C, T) array, not window by window.
+
     Parameters
     ----------
     dataset : torch Dataset
@@ -78,15 +83,44 @@ class StandardizedDataset(Dataset):
         return len(self.dataset)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
-        item = np.asarray(self.dataset[index], dtype=np.float32)
-        if item.shape != self.shape:
+        return self.__getitems__([index])[0]
+
+    def _read(self, indices: list[int]) -> np.ndarray:
+        """The raw windows ``indices``, float32 of shape (n, C, T); shapes checked."""
+        read_batch = getattr(self.dataset, "__getitems__", None)
+        if read_batch is not None:
+            batch = np.asarray(read_batch(indices), dtype=np.float32)
+            if batch.shape[1:] == self.shape:
+                return batch
+            items = list(batch)
+        else:
+            items = [np.asarray(self.dataset[i], dtype=np.float32) for i in indices]
+        for index, item in zip(indices, items, strict=True):
+            if item.shape != self.shape:
+                raise ValueError(
+                    f"dataset item {index} has shape {item.shape}, but item 0 has "
+                    f"{self.shape}; all windows must have the same number of channels and "
+                    "timepoints"
+                )
+        return np.stack(items)
+
+    def __getitems__(self, indices) -> list[tuple[torch.Tensor, int]]:
+        """A batch: the standardised windows ``indices`` (each (C, T)) with dummy targets.
+
+        Raises
+        ------
+        ValueError
+            Naming the first item of another shape, or with NaN or inf values.
+        tsfm.exceptions.NonFiniteError
+            If a standardised value lies beyond the range the network can take.
+        """
+        indices = [int(i) for i in indices]
+        batch = self._read(indices)
+        finite = np.isfinite(batch).all(axis=(1, 2))
+        if not finite.all():
             raise ValueError(
-                f"dataset item {index} has shape {item.shape}, but item 0 has {self.shape}; "
-                "all windows must have the same number of channels and timepoints"
+                f"dataset item {indices[int(np.argmin(finite))]} contains NaN or inf values; "
+                "clean the data or re-create the shards"
             )
-        if not np.isfinite(item).all():
-            raise ValueError(
-                f"dataset item {index} contains NaN or inf values; clean the data or "
-                "re-create the shards"
-            )
-        return torch.from_numpy(self.standardizer.transform(item[np.newaxis])[0]), 0
+        standardized = torch.from_numpy(self.standardizer.transform(batch))
+        return [(window, 0) for window in standardized]

@@ -42,12 +42,12 @@ def resolve_device(device: str) -> str:
     return str(parsed)
 
 
-#: the ``precision`` values of training: float32, or bfloat16 autocast
-PRECISIONS = ("fp32", "bf16")
+#: the ``precision`` values of training: float32, bfloat16 or float16 autocast
+PRECISIONS = ("fp32", "bf16", "fp16")
 
 
 def check_precision(precision) -> str:
-    """Check a ``precision`` parameter: ``"fp32"`` or ``"bf16"`` (autocast).
+    """Check a ``precision`` parameter: ``"fp32"``, ``"bf16"`` or ``"fp16"`` (autocast).
 
     Raises
     ------
@@ -56,7 +56,8 @@ def check_precision(precision) -> str:
     """
     if not isinstance(precision, str) or precision not in PRECISIONS:
         raise ConfigError(
-            f"precision must be 'fp32' or 'bf16' (bfloat16 autocast), got {precision!r}"
+            "precision must be 'fp32', 'bf16' (bfloat16 autocast) or 'fp16' (float16 "
+            f"autocast with gradient scaling), got {precision!r}"
         )
     return precision
 

@@ -163,6 +163,8 @@ def check_panel(X, *, name: str = "X") -> np.ndarray:
             f"{len(series)} series, first at series {int(series[0])}); impute or drop them "
             "before fitting, e.g. with interpolation or by removing those series"
         )
+    if X.dtype == np.float32:  # finite (checked above): no copy unless it is strided
+        return np.ascontiguousarray(X)
     with np.errstate(over="ignore"):  # overflow is reported just below
         X32 = X.astype(np.float32)
     if not np.isfinite(X32).all():
