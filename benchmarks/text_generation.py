@@ -245,7 +245,10 @@ def seed_sections(rows: list[dict], seeds: list[int]) -> tuple[list[str], list[d
     return text, aggregated
 
 
-def report(results: list[dict], rows: list[dict], args, not_run: list[str]) -> None:
+def report(results: list[dict], rows: list[dict], args, not_run: list[str], info: dict) -> None:
+    """Write the results; ``info`` is the machine record taken when the run started (the
+    report is rewritten after every dataset, and its own files would otherwise make the
+    tree look modified)."""
     seeds = args.seeds
     sections = [
         f"Shipped model `flowfm-wrist-small`, text encoder `minilm` (all-MiniLM-L6-v2). "
@@ -329,7 +332,6 @@ def report(results: list[dict], rows: list[dict], args, not_run: list[str]) -> N
                          f"{ab['cadence_mean']:.2f} Hz; classifier assigns them to "
                          f"{ab['predicted']}.")
         sections.append("\n\n".join(lines))
-    info = _report.machine()
     _report.write_report(RESULTS, "text_generation", "Text-to-signal generation",
                          sections, rows, info)
     if aggregated:
@@ -353,10 +355,11 @@ def main(argv=None) -> int:
         parser.error(f"--seeds must be distinct non-negative integers, got {args.seeds}")
     torch.set_num_threads(1)
     names = args.datasets.split(",")
+    info = _report.machine()
     rows, results = [], []
     for name in names:
         results.append(run_dataset(name, args, rows))
-        report(results, rows, args, [n for n in ATTRIBUTE if n not in names])
+        report(results, rows, args, [n for n in ATTRIBUTE if n not in names], info)
     return 0
 
 
