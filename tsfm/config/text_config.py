@@ -30,6 +30,11 @@ class TextConfig(FrozenModel):
         latter dropped with ``rep_drop_prob``; ``"text"``: text alone.
     rep_drop_prob : float
         Probability of dropping the representation during ``"text+rep"`` tuning.
+    n_timepoints : int or None
+        Length of the windows the model was tuned on, when it differs from the
+        pretraining length (e.g. 1 s activity windows of a model pretrained on 10 s);
+        the model then generates windows of this length. None (not written): the
+        pretraining length.
     """
 
     conditioner: str
@@ -41,6 +46,9 @@ class TextConfig(FrozenModel):
     rep_drop_prob: Annotated[
         Number, Field(ge=0, le=1, description="must be a probability in [0, 1]")
     ]
+    n_timepoints: Annotated[
+        Integer | None, Field(ge=1, description="must be a positive integer or null")
+    ] = None
 
     @field_validator("conditioner")
     @classmethod

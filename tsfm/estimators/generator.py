@@ -78,6 +78,15 @@ def _non_finite_cause(
     )
 
 
+def _generated_length(pre: FlowFMPretrainer) -> int:
+    """Timepoints of the windows a model generates: its text-tuning length if recorded
+    (``TextConfig.n_timepoints``), else its pretraining length."""
+    text = getattr(pre, "text_config_", None)
+    if text is not None and text.n_timepoints is not None:
+        return text.n_timepoints
+    return pre.n_timepoints_
+
+
 def _check_probability(value, condition: str) -> float:
     """``rep_drop_prob``: a probability in (0, 1) for ``"text+rep"``; ignored otherwise."""
     if condition != "text+rep":
@@ -185,7 +194,9 @@ precision, compile, generator
         Whether the model learned the null condition (DGS), which unconditional
         sampling and classifier-free guidance need.
     n_channels_, n_timepoints_ : int
-        Shape of the generated series.
+        Shape of the generated series: the pretraining length, or the length of the
+        windows :meth:`fit_text` tuned on (a text model generates windows like those it
+        was tuned on, e.g. 1 s activity windows of a model pretrained on 10 s).
     nfe_ : int
         Network evaluations per sample in the last :meth:`sample` call (set by
         ``sample``). Guidance costs two per solver evaluation. For ``dopri5``, whose
@@ -307,7 +318,7 @@ precision, compile, generator
         self.supports_guidance_ = bool(module.conditioner.supports_masking)
         self.supports_text_ = module.text_conditioner is not None
         self.n_channels_ = pre.n_channels_
-        self.n_timepoints_ = pre.n_timepoints_
+        self.n_timepoints_ = _generated_length(pre)
 
     # -- text -----------------------------------------------------------------------
     def fit_text(
@@ -336,7 +347,9 @@ precision, compile, generator
         Parameters
         ----------
         X : array-like of shape (n_series, n_channels, n_timepoints)
-            Series in the model's units.
+            Series in the model's units. Their length may differ from the pretraining
+            length (at least one patch); the tuned model then generates windows of
+            this length (``n_timepoints_``, saved with the model).
         prompts : list of str, length n_series
             One description per series, e.g. from :func:`tsfm.text.make_prompts`.
         condition : {"text+rep", "text"}, default="text+rep"
@@ -416,8 +429,10 @@ precision, compile, generator
         pre.text_config_ = TextConfig(
             conditioner=conditioner.name, text_encoder=str(conditioner.text_encoder),
             embedding_dim=conditioner.in_features, condition=condition,
-            rep_drop_prob=rep_drop_prob if condition == "text+rep" else 0.0)
+            rep_drop_prob=rep_drop_prob if condition == "text+rep" else 0.0,
+            n_timepoints=None if X.shape[2] == pre.n_timepoints_ else X.shape[2])
         self.pretrainer_ = pre
+        self.n_timepoints_ = X.shape[2]
         self.supports_text_ = True
         self.text_history_ = losses
 

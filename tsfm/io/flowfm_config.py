@@ -107,6 +107,12 @@ class FlowFMConfigFile(FrozenModel):
                 f"text models sample from the null representation, but conditioner "
                 f"{self.model.conditioner!r} has none"
             )
+        length = None if self.text is None else self.text.n_timepoints
+        if length is not None and length < self.model.largest_patch():
+            raise ValueError(
+                f"text.n_timepoints is {length}, shorter than one patch "
+                f"({self.model.largest_patch()}) of the model; re-save it with fit_text"
+            )
         check_normalization_channels(self.normalization, self.model)
         return self
 
@@ -118,7 +124,8 @@ class FlowFMConfigFile(FrozenModel):
             "model": self.model.model_dump(mode="json"),
             "normalization": self.normalization.model_dump(mode="json"),
             "estimator_params": self.estimator_params.to_params(),
-            **({} if self.text is None else {"text": self.text.model_dump(mode="json")}),
+            **({} if self.text is None else
+               {"text": self.text.model_dump(mode="json", exclude_none=True)}),
             **({} if self.input is None else {"input": self.input}),
             **({} if self.plugins is None else
                {"plugins": [r.model_dump(mode="json") for r in self.plugins]}),

@@ -18,9 +18,9 @@ any metadata column
 
 Attributes each dataset provides (:data:`DATASET_ATTRIBUTES`)
 --------------------------------------------------------------
-GeoTec SPSW: age, sex, height, weight, dominant hand (its 10 s windows cross activity
-boundaries and carry no activity; pass ``missing_activity``). SmartFallMM: age group
-(young/old). ADL (HMP): sex. UCI HAPT: none (activity only).
+GeoTec SPSW: age, sex, height, weight, dominant hand; its activities fit 1 s windows
+(its 10 s windows cross activity boundaries and carry none; pass ``missing_activity``).
+SmartFallMM: age group (young/old). ADL (HMP): sex. UCI HAPT: none (activity only).
 """
 
 from __future__ import annotations
