@@ -43,7 +43,6 @@ from _analogue import AnalogueForecaster
 from _observed_model import tuned_model
 from _report import RESULTS, machine, markdown_table, write_report
 from _tasks_data import load, pick, split_subjects
-from sktime.base import clone
 from sktime.benchmarking.forecasting import ForecastingBenchmark
 from sktime.forecasting.naive import NaiveForecaster
 from sktime.performance_metrics.forecasting import (
@@ -112,11 +111,11 @@ def crps(forecaster, key: str, windows: np.ndarray) -> float:
         frame = pd.DataFrame(window.T.astype(np.float64), columns=["x", "y", "z"])
         past, future = frame.iloc[:CONTEXT], frame.iloc[CONTEXT:CONTEXT + HORIZON]
         if key in MULTIVARIATE:
-            dist = clone(forecaster).fit(past).predict_proba(fh=fh)
+            dist = forecaster.clone().fit(past).predict_proba(fh=fh)
             scores.append(np.asarray(metric(future, dist), dtype=float).mean())
         else:  # sktime 1.2 cannot vectorise predict_proba over columns
             scores.append(np.mean([
-                np.asarray(metric(future[[c]], clone(forecaster).fit(past[c]).predict_proba(
+                np.asarray(metric(future[[c]], forecaster.clone().fit(past[c]).predict_proba(
                     fh=fh)), dtype=float).mean() for c in frame.columns]))
     return float(np.mean(scores))
 

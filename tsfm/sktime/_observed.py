@@ -40,9 +40,15 @@ class ObservedSamplingMixin:
         self._check_method()
 
     def _check_method(self) -> None:
-        """Refuse a conditional sampler that needs tuning the model never had."""
+        """Refuse a conditional sampler that needs tuning the model never had.
+
+        The anomaly detector has no ``method`` (it regenerates, see
+        :mod:`tsfm.estimators._regenerate`); nothing to check there.
+        """
         from tsfm.plugins import get_plugin
 
+        if not hasattr(self, "method"):
+            return
         sampler = get_plugin("conditional_sampler", self.method)
         if not sampler.training_free and not self.generator_.supports_observed_:
             raise ValueError(
