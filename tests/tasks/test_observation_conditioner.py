@@ -238,3 +238,19 @@ def test_forecaster_predict_proba_is_the_empirical_distribution_of_the_draws(tun
     assert dist.shape == (3, 2) and list(dist.columns) == ["a", "b"]
     paths = f.paths(3)  # the same seeded draws
     np.testing.assert_allclose(dist.mean().to_numpy(), paths.mean(axis=0).T, rtol=1e-5)
+
+
+def test_forecaster_predict_proba_without_skpro_names_the_extra(tuned, monkeypatch):
+    import importlib.util
+
+    from tsfm.sktime._empirical import SkproMissingError
+
+    y = pd.DataFrame(_sines(1, 7)[0].T.astype(np.float64))
+    f = FlowFMForecaster(pretrained=tuned.pretrainer_, n_samples=2, device="cpu",
+                         random_state=0).fit(y)
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "skpro" else find_spec(name, *a))
+    with pytest.raises(SkproMissingError, match=r"pip install 'tsfm\[bench\]'") as info:
+        f.predict_proba(fh=[1])
+    assert isinstance(info.value, NotImplementedError)  # what sktime's checks expect

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
+
+from tsfm.exceptions import TsfmError
+
+
+class SkproMissingError(TsfmError, NotImplementedError):
+    """skpro is not installed, so no distribution object can be returned.
+
+    A ``NotImplementedError``, which is what sktime's checks accept from a forecaster
+    that cannot return ``predict_proba`` distributions in this environment (sktime
+    replaces an ``ImportError`` raised there by its own, so this is not a
+    :class:`tsfm.exceptions.MissingExtraError`).
+    """
 
 
 def empirical(draws: np.ndarray, index: pd.Index, columns: pd.Index, *, marginal: bool = True):
@@ -27,9 +41,14 @@ def empirical(draws: np.ndarray, index: pd.Index, columns: pd.Index, *, marginal
 
     Raises
     ------
-    ModuleNotFoundError
+    SkproMissingError
         If skpro is not installed (``pip install tsfm[bench]`` installs it).
     """
+    if importlib.util.find_spec("skpro") is None:
+        raise SkproMissingError(
+            "predict_proba returns an skpro distribution, and skpro is not installed; "
+            "install it with pip install 'tsfm[bench]' (or use predict_quantiles)"
+        )
     from skpro.distributions import Empirical
 
     samples = pd.MultiIndex.from_product([range(len(draws)), index],
