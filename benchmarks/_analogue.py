@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster
 
+from tsfm.sktime._empirical import empirical
+
 
 class AnalogueForecaster(BaseForecaster):
     """Forecast with the continuations of the k training windows most like the context.
 
     The last ``len(context)`` points of the series (all channels) are compared, in
     Euclidean distance, with the same span of every library window; the continuations
-    of the ``k`` nearest give the median (``predict``) and empirical quantiles.
+    of the ``k`` nearest give the median (``predict``), empirical quantiles and, with
+    skpro installed, an empirical distribution (``predict_proba``).
 
     Parameters
     ----------
@@ -56,3 +59,8 @@ class AnalogueForecaster(BaseForecaster):
         values = q.transpose(2, 1, 0).reshape(len(steps), -1)
         columns = pd.MultiIndex.from_product([self._columns, alpha])
         return pd.DataFrame(values, index=fh.to_absolute_index(self.cutoff), columns=columns)
+
+    def _predict_proba(self, fh, X=None, marginal=True):
+        cont, _ = self._continuations(fh)
+        return empirical(cont, fh.to_absolute_index(self.cutoff), self._columns,
+                         marginal=marginal)

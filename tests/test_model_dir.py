@@ -211,7 +211,7 @@ def test_format_version_1_directories_still_load(saved, fitted, panel3):
 
 def test_saved_model_section_is_the_config_dump(saved, fitted):
     config = json.loads((saved / "config.json").read_text())
-    assert config["format_version"] == 5
+    assert config["format_version"] == 6
     assert config["model"] == fitted.config_.model_dump(mode="json")
 
 
@@ -314,4 +314,17 @@ def test_version_4_files_load_without_a_record_and_cannot_carry_one(saved):
                                                    "plugins": record}))
     with pytest.raises(CheckpointError, match="a version-4 config.json cannot have a "
                                               "'plugins' section"):
+        FlowFMPretrainer.from_pretrained(saved, device="cpu")
+
+
+def test_version_5_files_load_unchanged_and_cannot_carry_an_observation_section(saved):
+    config = json.loads((saved / "config.json").read_text())
+    (saved / "config.json").write_text(json.dumps({**config, "format_version": 5}))
+    assert not hasattr(FlowFMPretrainer.from_pretrained(saved, device="cpu"),
+                       "observation_config_")
+    section = {part: {"low": 0.1, "high": 0.2} for part in ("future", "gap", "points")}
+    (saved / "config.json").write_text(json.dumps({**config, "format_version": 5,
+                                                   "observation": section}))
+    with pytest.raises(CheckpointError, match="a version-5 config.json cannot have an "
+                                              "'observation' section"):
         FlowFMPretrainer.from_pretrained(saved, device="cpu")

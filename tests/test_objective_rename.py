@@ -58,7 +58,7 @@ def test_a_version_2_model_directory_with_estimator_params_generator_loads(X, tm
     pre = FlowFMPretrainer(objective="diffusion", **TINY).fit(X)
     path = pre.save_pretrained(tmp_path / "m")
     config = json.loads((path / "config.json").read_text())
-    assert config["format_version"] == 5 and config["estimator_params"]["objective"] == "diffusion"
+    assert config["format_version"] == 6 and config["estimator_params"]["objective"] == "diffusion"
     params = config["estimator_params"]
     params["generator"] = params.pop("objective")
     del config["plugins"]  # a version 5 section

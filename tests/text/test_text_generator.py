@@ -82,7 +82,7 @@ def test_embeddings_are_cached_per_unique_prompt(tuned):
 
 def test_save_and_load_restore_the_text_model(tuned, saved):
     config = json.loads((saved / "config.json").read_text())
-    assert config["format_version"] == 5
+    assert config["format_version"] == 6
     assert config["text"] == {"conditioner": "text", "text_encoder": "minilm",
                               "embedding_dim": 384, "condition": "text+rep",
                               "rep_drop_prob": 0.5}

@@ -128,10 +128,7 @@ def sample_observed(gen, X, mask=None, n_draws: int = 1, *, method: str = "guide
         for start in range(0, len(rows), batch):
             idx = torch.as_tensor(rows[start : start + batch], device=device)
             r = None if representation is None else representation[idx]
-
-            def predict(x_t, t, r=r):
-                return module.field(x_t, t, r)
-
+            predict = sampler.predictor(module, r, observed[idx], mask_t[idx])
             noise = torch.randn((len(idx), *X.shape[1:]), generator=rng, device=device)
             draws = sampler.sample(module.objective, predict, noise, observed[idx],
                                    mask_t[idx], **options)

@@ -18,7 +18,7 @@ from tsfm.estimators._base import (
     check_positive_int,
 )
 from tsfm.estimators._pretrained import pretrainer_for
-from tsfm.estimators.pretrainer import FlowFMPretrainer
+from tsfm.estimators.pretrainer import FlowFMPretrainer, observation_conditioner
 from tsfm.nn.eval_mode import shared_eval_mode
 from tsfm.nn.flowfm import FlowFMModule
 from tsfm.training.seeding import resolve_seed, torch_generator, torch_seed
@@ -212,6 +212,12 @@ precision, compile, generator
         that :meth:`sample` takes ``text=``.
     text_history_ : list of float
         Mean loss of each epoch of the last :meth:`fit_text`.
+    supports_observed_ : bool
+        Whether the model has an observation conditioner (tuned by
+        :meth:`fit_observed`, or loaded so), which
+        ``sample_observed(method="observation_conditioner")`` needs.
+    observed_history_ : list of float
+        Mean loss of each epoch of the last :meth:`fit_observed`.
 
     Examples
     --------
@@ -317,6 +323,7 @@ precision, compile, generator
         self.objective_ = pre.config_.objective
         self.supports_guidance_ = bool(module.conditioner.supports_masking)
         self.supports_text_ = module.text_conditioner is not None
+        self.supports_observed_ = module.observation_conditioner is not None
         self.n_channels_ = pre.n_channels_
         self.n_timepoints_ = _generated_length(pre)
 
@@ -435,6 +442,91 @@ precision, compile, generator
         self.n_timepoints_ = X.shape[2]
         self.supports_text_ = True
         self.text_history_ = losses
+
+    # -- observation conditioning -------------------------------------------------------
+    def fit_observed(
+        self,
+        X,
+        *,
+        max_epochs: int = 5,
+        batch_size: int = 64,
+        lr: float = 3e-4,
+        weight_decay: float = 0.0,
+        future_fraction=(0.05, 0.5),
+        gap_fraction=(0.05, 0.3),
+        point_fraction=(0.1, 0.9),
+        random_state=None,
+    ):
+        """Tune the velocity network to generate a window given its observed points.
+
+        Mechanism 2 of conditional sampling (``docs/tasks.md``): an observation
+        conditioner (:class:`tsfm.nn.observation.ObservationConditioner`) embeds
+        ``[x * mask ; mask]`` into the velocity network's input tokens, and the velocity
+        network and the conditioner are tuned on the objective's own loss (flow matching
+        or diffusion) with random masks. The encoder stays frozen. Each window hides,
+        with equal probability, its end (a future), one gap, or scattered points. A copy
+        of the model is tuned, so a pretrainer given as ``pretrained`` is left as it
+        was; a model already tuned for it is tuned further. Sample with
+        ``sample_observed(..., method="observation_conditioner")``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_series, n_channels, n_timepoints)
+            Windows in the model's units.
+        max_epochs : int, default=5
+        batch_size : int, default=64
+        lr : float, default=3e-4
+            AdamW learning rate.
+        weight_decay : float, default=0.0
+        future_fraction : (float, float), default=(0.05, 0.5)
+            Range of the hidden future's length, as a fraction of the window.
+        gap_fraction : (float, float), default=(0.05, 0.3)
+            Range of the gap's length, as a fraction of the window (0.5 to 3 s for the
+            10 s windows of ``flowfm-wrist-small``).
+        point_fraction : (float, float), default=(0.1, 0.9)
+            Range of the probability of hiding each point in the scattered pattern.
+        random_state : None, int, RandomState or Generator
+            Seeds shuffling, masks, noise and times.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            On a wrong shape or channel count, or a fraction range that is not a pair
+            of fractions in (0, 1) with low <= high.
+        """
+        from tsfm.config.observation_config import observation_config
+
+        config = observation_config(future_fraction, gap_fraction, point_fraction)
+        if not hasattr(self, "pretrainer_"):
+            self.fit(X)
+        X = self._check_input(X)
+        settings = dict(max_epochs=check_positive_int(max_epochs, "max_epochs"),
+                        batch_size=check_positive_int(batch_size, "batch_size"),
+                        lr=check_positive_float(lr, "lr"),
+                        weight_decay=_check_non_negative(weight_decay, "weight_decay"))
+        self._tune_observed(X, config, settings, random_state)
+        return self
+
+    def _tune_observed(self, X, config, settings, random_state) -> None:
+        from tsfm.training.observation_tuning import tune_observed
+
+        pre = copy.deepcopy(self.pretrainer_)
+        module: FlowFMModule = pre.net_.module_
+        device = next(module.parameters()).device
+        if module.observation_conditioner is None:
+            module.add_observation_conditioner(observation_conditioner(module).to(device))
+        seed = resolve_seed(random_state)
+        with torch_seed(seed, str(device)):
+            losses = tune_observed(module, pre.standardizer_.transform(X), config,
+                                   generator=torch_generator(seed, "cpu"), **settings)
+        pre.observation_config_ = config
+        self.pretrainer_ = pre
+        self.supports_observed_ = True
+        self.observed_history_ = losses
 
     def save_pretrained(self, directory):
         """Save the model (with its text projection and text encoder, if tuned for text).
@@ -598,7 +690,8 @@ precision, compile, generator
             A registered conditional sampler (``tsfm.plugins.list_plugins(
             "conditional_sampler")``). ``"guided_inpainting"`` works with any
             pretrained flow-matching or diffusion model as it is, with a fixed-step
-            solver.
+            solver. ``"observation_conditioner"`` needs a model tuned by
+            :meth:`fit_observed` and works with any solver.
         condition : {"observed", "none"}, default="observed"
             What the network is conditioned on: the encoder's representation of the
             window with its unknown points linearly interpolated, or the null
@@ -614,7 +707,9 @@ precision, compile, generator
         ------
         ValueError
             On a wrong shape, a window channel with no observed point, an unknown
-            ``method`` or ``condition``, or an adaptive solver.
+            ``method`` or ``condition``, an adaptive solver with guided inpainting, or
+            ``method="observation_conditioner"`` on a model never tuned by
+            :meth:`fit_observed`.
         """
         from tsfm.estimators._observed import sample_observed
 

@@ -21,6 +21,7 @@ from tsfm.io.flowfm_config import FORMAT, config_file, parse_config_file
 from tsfm.io.model_dir import load_weights, read_config, read_weights, save_model_dir
 from tsfm.io.plugin_records import check_plugin_records, plugin_records
 from tsfm.nn.flowfm import FlowFMModule
+from tsfm.nn.observation import ObservationConditioner
 from tsfm.plugins import get_plugin
 from tsfm.training import distributed
 from tsfm.training.nets import DataParallelPretrainingNet, PretrainingNet
@@ -76,6 +77,12 @@ def text_conditioner(text: TextConfig, module: FlowFMModule, device: str, *, sou
             f"{text.embedding_dim}; load it with the language model it was tuned with"
         )
     return conditioner
+
+
+def observation_conditioner(module: FlowFMModule) -> ObservationConditioner:
+    """A fresh (zero-output) observation conditioner shaped for ``module``'s velocity network."""
+    return ObservationConditioner(module.config.n_channels, module.velocity.width,
+                                  module.velocity.patch_embed.patch_size)
 
 
 class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
@@ -169,6 +176,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
     text_config_ : tsfm.config.text_config.TextConfig
         Only for a model tuned for text (``FlowFMSignalGenerator.fit_text``): how, and
         with which language model; saved as the ``text`` section of config.json.
+    observation_config_ : tsfm.config.observation_config.ObservationConfig
+        Only for a model tuned by ``FlowFMSignalGenerator.fit_observed``: the masks it
+        was tuned with; saved as the ``observation`` section of config.json.
 
     Examples
     --------
@@ -289,7 +299,8 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
         document = config_file(self.config_, self.standardizer_, self.settings_,
                                text=getattr(self, "text_config_", None),
                                input=getattr(self, "stated_input_", None),
-                               plugins=plugin_records(self.config_))
+                               plugins=plugin_records(self.config_),
+                               observation=getattr(self, "observation_config_", None))
         return save_model_dir(
             directory,
             config=document.to_json(),
@@ -345,6 +356,9 @@ class FlowFMPretrainer(EmbedTemplateMixin, FlowFMEstimator):
             net.module_.add_text_conditioner(text_conditioner(saved.text, net.module_, resolved,
                                                               source=directory))
             pre.text_config_ = saved.text
+        if saved.observation is not None:
+            net.module_.add_observation_conditioner(observation_conditioner(net.module_))
+            pre.observation_config_ = saved.observation
         load_weights(net.module_, read_weights(directory), source=directory)
         net.module_.to(resolved)
         pre.standardizer_ = saved.normalization.to_standardizer()

@@ -14,11 +14,14 @@ is True (1) at the observed points.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import torch
 
 from tsfm.generative.objective import Objective, Predictor
+
+if TYPE_CHECKING:
+    from tsfm.nn.flowfm import FlowFMModule
 
 __all__ = ["ConditionalSampler"]
 
@@ -28,11 +31,39 @@ class ConditionalSampler(ABC):
 
     Subclasses implement :meth:`sample`. A sampler that works with the model as it was
     pretrained sets ``training_free = True``; one that needs a model tuned for it
-    (an observation conditioner) sets it to False.
+    (an observation conditioner) sets it to False and overrides :meth:`predictor`.
     """
 
     name: ClassVar[str]
     training_free: ClassVar[bool] = True
+
+    def predictor(
+        self,
+        module: FlowFMModule,
+        representation: torch.Tensor | None,
+        observed: torch.Tensor,
+        mask: torch.Tensor,
+    ) -> Predictor:
+        """The network's field for one batch, ``predict(x_t, t)``.
+
+        By default the network sees the representation condition only, not the
+        observation. A sampler that needs a tuned model overrides this and raises a
+        ``ValueError`` naming the tuning method when ``module`` lacks what it needs.
+
+        Parameters
+        ----------
+        module : tsfm.nn.flowfm.FlowFMModule
+        representation : tensor of shape (n, d) or None
+            None is the null condition.
+        observed : tensor of shape (n, C, T)
+            Standardised values; only the points where ``mask`` is True are used.
+        mask : bool tensor of shape (n, C, T)
+        """
+
+        def predict(x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+            return module.field(x_t, t, representation)
+
+        return predict
 
     @abstractmethod
     def sample(

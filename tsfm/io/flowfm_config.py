@@ -12,6 +12,11 @@ A model directory's ``config.json`` holds four sections besides its format tag:
     The :class:`tsfm.config.text_config.TextConfig` of a model tuned for text by
     ``FlowFMSignalGenerator.fit_text``; its projection weights are in the safetensors
     file as ``text_conditioner.*``.
+``observation`` (optional)
+    The :class:`tsfm.config.observation_config.ObservationConfig` of a model tuned
+    by ``FlowFMSignalGenerator.fit_observed`` (the random masks it was tuned with);
+    its observation conditioner's weights are in the safetensors file as
+    ``observation_conditioner.*``.
 ``input`` (optional)
     A free-form description of the input the model expects (rate, units, channel
     names), written by model exporters such as :mod:`tsfm.zoo`; loading ignores it.
@@ -38,11 +43,13 @@ Format versions
 4
     As 3, with the optional ``text`` section.
 5
-    The current layout: as 4, with a ``plugins`` section recording which installed
-    distribution (and version) provided the objective and conditioner plugins when the
-    model was saved. :func:`migrate` renames the keys of versions 1 and 2; a version-3
-    file is a version-4 file without text, and a version-4 file a version-5 file
-    without the record.
+    As 4, with a ``plugins`` section recording which installed distribution (and
+    version) provided the objective and conditioner plugins when the model was saved.
+6
+    The current layout: as 5, with the optional ``observation`` section.
+    :func:`migrate` renames the keys of versions 1 and 2; a version-3 file is a
+    version-4 file without text, a version-4 file a version-5 file without the
+    record, and a version-5 file a version-6 file without an observation conditioner.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ from pydantic import Field, ValidationError, model_validator
 from tsfm.config.errors import describe_errors
 from tsfm.config.model_config import ModelConfig
 from tsfm.config.normalization import NormalizationConfig
+from tsfm.config.observation_config import ObservationConfig
 from tsfm.config.settings import PretrainingSettings
 from tsfm.config.text_config import TextConfig
 from tsfm.config.types import FrozenModel
@@ -62,7 +70,7 @@ from tsfm.exceptions import CheckpointError
 from tsfm.training.normalization import ChannelStandardizer
 
 FORMAT = "tsfm.flowfm"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 #: at most this many plugin records in a ``plugins`` section
 MAX_PLUGIN_RECORDS = 8
 
@@ -92,11 +100,12 @@ class FlowFMConfigFile(FrozenModel):
     """The whole ``config.json`` of a FlowFM model directory (current format)."""
 
     format: Literal["tsfm.flowfm"]
-    format_version: Literal[5]
+    format_version: Literal[6]
     model: ModelConfig
     normalization: NormalizationConfig
     estimator_params: PretrainingSettings
     text: TextConfig | None = None
+    observation: ObservationConfig | None = None
     input: dict[str, Any] | None = None
     plugins: Annotated[list[PluginRecord], Field(max_length=MAX_PLUGIN_RECORDS)] | None = None
 
@@ -126,6 +135,8 @@ class FlowFMConfigFile(FrozenModel):
             "estimator_params": self.estimator_params.to_params(),
             **({} if self.text is None else
                {"text": self.text.model_dump(mode="json", exclude_none=True)}),
+            **({} if self.observation is None else
+               {"observation": self.observation.model_dump(mode="json")}),
             **({} if self.input is None else {"input": self.input}),
             **({} if self.plugins is None else
                {"plugins": [r.model_dump(mode="json") for r in self.plugins]}),
@@ -172,9 +183,20 @@ def _from_version_4(payload: dict[str, Any]) -> dict[str, Any]:
     return {**payload, "format_version": 5}
 
 
+def _from_version_5(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 6 only adds the optional ``observation`` section, which a version 5 file lacks."""
+    if "observation" in payload:
+        raise CheckpointError(
+            "a version-5 config.json cannot have an 'observation' section (models tuned by "
+            f"fit_observed are written as version 6); {_FIX}"
+        )
+    return {**payload, "format_version": 6}
+
+
 #: ``version -> function`` turning a payload of that version into the next one
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    1: _from_version_1, 2: _from_version_2, 3: _from_version_3, 4: _from_version_4}
+    1: _from_version_1, 2: _from_version_2, 3: _from_version_3, 4: _from_version_4,
+    5: _from_version_5}
 
 
 def _format_version(payload: dict[str, Any], source: str) -> int:
@@ -256,6 +278,7 @@ def config_file(
     text: TextConfig | None = None,
     input: dict[str, Any] | None = None,
     plugins: list[PluginRecord] | None = None,
+    observation: ObservationConfig | None = None,
 ) -> FlowFMConfigFile:
     """The ``config.json`` of a fitted pretrainer (current format)."""
     return FlowFMConfigFile(
@@ -265,6 +288,7 @@ def config_file(
         normalization=NormalizationConfig.from_standardizer(standardizer),
         estimator_params=settings,
         text=text,
+        observation=observation,
         input=input,
         plugins=plugins,
     )

@@ -123,7 +123,11 @@ class DiT1D(nn.Module):
                 nn.init.zeros_(layer.bias)
 
     def forward(
-        self, x_t: torch.Tensor, t: torch.Tensor, condition: torch.Tensor | None = None
+        self,
+        x_t: torch.Tensor,
+        t: torch.Tensor,
+        condition: torch.Tensor | None = None,
+        tokens: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Predict the field at ``x_t``.
 
@@ -134,6 +138,9 @@ class DiT1D(nn.Module):
             Network time in [0, 1].
         condition : tensor of shape (n, width), optional
             Sum of the condition vectors; added element-wise to the time embedding.
+        tokens : tensor of shape (n, ceil(T / patch_size), width), optional
+            Per-token inputs added to the embedded patches of ``x_t`` (the observation
+            conditioner's embedding of the observed points).
 
         Returns
         -------
@@ -142,7 +149,9 @@ class DiT1D(nn.Module):
         c = self.time_embed(t)
         if condition is not None:
             c = c + condition
-        tokens = self.pos_embed(self.patch_embed(x_t))
+        h = self.pos_embed(self.patch_embed(x_t))
+        if tokens is not None:
+            h = h + tokens
         for block in self.blocks:
-            tokens = block(tokens, c)
-        return unpatchify(self.final(tokens, c), self.n_channels, x_t.shape[-1])
+            h = block(h, c)
+        return unpatchify(self.final(h, c), self.n_channels, x_t.shape[-1])

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tsfm.config.model_config import ModelConfig
     from tsfm.generative.conditioner import Conditioner
     from tsfm.generative.objective import Objective
+    from tsfm.nn.observation import ObservationConditioner
 
 
 class FlowFMModule(nn.Module):
@@ -45,6 +46,10 @@ class FlowFMModule(nn.Module):
     text_conditioner : Conditioner or None
         The text conditioner added by :meth:`add_text_conditioner` (text tuning); None
         for a model that was never tuned for text. Its weights are part of the state dict.
+    observation_conditioner : ObservationConditioner or None
+        The observation conditioner added by :meth:`add_observation_conditioner`
+        (``FlowFMSignalGenerator.fit_observed``); None for a model never tuned for it.
+        Its weights are part of the state dict.
     objective : Objective
         The objective instance (it has no saved weights of its own).
     augment : Augmentation
@@ -74,6 +79,7 @@ class FlowFMModule(nn.Module):
         self.objective = objective(**config.objective_params)
         self.augment = Augmentation(**config.augmentation.model_dump())
         self.text_conditioner = None
+        self.observation_conditioner = None
 
     def add_text_conditioner(self, conditioner: Conditioner) -> None:
         """Add a text conditioner, whose output joins the sum of conditions.
@@ -89,6 +95,24 @@ class FlowFMModule(nn.Module):
                 f"network's width is {self.velocity.width}"
             )
         self.text_conditioner = conditioner
+
+    def add_observation_conditioner(self, conditioner: ObservationConditioner) -> None:
+        """Add an observation conditioner, whose tokens join the velocity network's input.
+
+        Raises
+        ------
+        ValueError
+            If its channels, width or patch size are not the velocity network's.
+        """
+        expected = (self.config.n_channels, self.velocity.width,
+                    self.velocity.patch_embed.patch_size)
+        found = (conditioner.n_channels, conditioner.width, conditioner.patch_size)
+        if found != expected:
+            raise ValueError(
+                f"the observation conditioner has (channels, width, patch_size) {found}, but "
+                f"the velocity network has {expected}"
+            )
+        self.observation_conditioner = conditioner
 
     @property
     def generator(self) -> Objective:
@@ -116,6 +140,7 @@ class FlowFMModule(nn.Module):
         t: torch.Tensor,
         representation: torch.Tensor | None,
         text: torch.Tensor | None = None,
+        observation: tuple[torch.Tensor, torch.Tensor] | None = None,
     ) -> torch.Tensor:
         """Network output at ``(x_t, t)``.
 
@@ -128,13 +153,22 @@ class FlowFMModule(nn.Module):
         text : tensor of shape (n, text_dim) or None
             Language-model embeddings of the prompts; their projection is added to the
             condition. Needs :attr:`text_conditioner`.
+        observation : (tensor of shape (n, C, T), bool tensor of shape (n, C, T)), optional
+            The standardised observed values and the mask (True where observed); their
+            embedding is added to the input tokens. Needs :attr:`observation_conditioner`.
         """
         condition = self.conditioner(representation, n=len(x_t))
         if text is not None:
             if self.text_conditioner is None:
                 raise ValueError("this model has no text conditioner; tune it with fit_text")
             condition = condition + self.text_conditioner(text)
-        return self.velocity(x_t, t, condition)
+        tokens = None
+        if observation is not None:
+            if self.observation_conditioner is None:
+                raise ValueError(
+                    "this model has no observation conditioner; tune it with fit_observed")
+            tokens = self.observation_conditioner(*observation)
+        return self.velocity(x_t, t, condition, tokens=tokens)
 
     def forward(self, x1: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One training example: returns ``(prediction, target)``, both (n, C, T).

@@ -37,6 +37,26 @@ class ObservedSamplingMixin:
                 solver=self.solver, steps=self.steps,
                 sample_batch_size=self.sample_batch_size).fit()
         self.n_timepoints_ = self.generator_.n_timepoints_
+        self._check_method()
+
+    def _check_method(self) -> None:
+        """Refuse a conditional sampler that needs tuning the model never had.
+
+        The anomaly detector has no ``method`` (it regenerates, see
+        :mod:`tsfm.estimators._regenerate`); nothing to check there.
+        """
+        from tsfm.plugins import get_plugin
+
+        if not hasattr(self, "method"):
+            return
+        sampler = get_plugin("conditional_sampler", self.method)
+        if not sampler.training_free and not self.generator_.supports_observed_:
+            raise ValueError(
+                f"{type(self).__name__}: method={self.method!r} needs a model tuned for it, "
+                "and this one never was; tune it with FlowFMSignalGenerator.fit_observed(X) "
+                "and pass the saved directory as pretrained=, or use "
+                "method='guided_inpainting'"
+            )
 
     def _check_channels(self, n_channels: int) -> None:
         expected = self.generator_.n_channels_

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sktime.forecasting.base import BaseForecaster
 
+from tsfm.sktime._empirical import empirical
 from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 from tsfm.sktime._observed import ObservedSamplingMixin
 
@@ -247,6 +248,18 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
         columns = pd.MultiIndex.from_product([self._columns, alpha])
         values = q.transpose(2, 1, 0).reshape(len(steps), -1)
         return pd.DataFrame(values, index=fh.to_absolute_index(self.cutoff), columns=columns)
+
+    def _predict_proba(self, fh, X=None, marginal=True):
+        """The draws as an skpro ``Empirical`` distribution (needs skpro installed).
+
+        Each of the ``n_samples`` draws is a whole path, so the distribution is the
+        joint one over the horizon; with ``marginal=True`` its marginals are the
+        same draws per time point.
+        """
+        steps = self._steps_ahead(fh)
+        draws = self.paths(int(steps.max()))[..., steps - 1]  # (S, C, len(fh))
+        return empirical(draws, fh.to_absolute_index(self.cutoff), self._columns,
+                         marginal=marginal)
 
     @classmethod
     def get_test_params(cls, parameter_set="default"):
