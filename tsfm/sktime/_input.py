@@ -6,7 +6,7 @@ import numpy as np
 
 from tsfm.utils.validation import check_panel
 
-__all__ = ["check_pretrain_panel", "refuse_unequal_length"]
+__all__ = ["check_pretrain_panel", "instance_values", "pretrain_series", "refuse_unequal_length"]
 
 
 def check_pretrain_panel(estimator, X) -> np.ndarray:
@@ -79,3 +79,58 @@ def refuse_unequal_length(estimator, X) -> None:
                                           return_metadata=["is_equal_length"])
     if valid and not metadata["is_equal_length"]:
         _unequal_length(estimator)
+
+
+def pretrain_series(estimator, X) -> list[np.ndarray]:
+    """The series of the Panel or Hierarchical ``X`` that a Series estimator pretrains on.
+
+    The series may differ in length and hold NaN; what is usable of them is the
+    window-maker's business (:meth:`tsfm.sktime._observed.ObservedSamplingMixin.
+    _pretrain_windows`).
+
+    Parameters
+    ----------
+    estimator : sktime estimator
+        Named in the error message.
+    X : sktime Panel or Hierarchical data
+        Any such mtype (numpy3D, pd-multiindex, pd_multiindex_hier, df-list...).
+
+    Returns
+    -------
+    list of ndarray of shape (n_timepoints_i, n_channels), float32
+        One array per series (instance), in the order of ``X``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is a single series or no sktime data container, in the words of
+        sktime's ``BaseForecaster.pretrain``.
+    """
+    from sktime.datatypes import check_is_scitype, convert_to
+
+    if not check_is_scitype(X, scitype=["Panel", "Hierarchical"]):
+        raise TypeError(
+            f"{type(estimator).__name__}.pretrain requires Panel or Hierarchical data "
+            "(multiple time series instances), e.g. a pd.DataFrame with a MultiIndex "
+            "(instance, time) or a 3-D numpy array (n_instances, n_channels, n_timepoints); "
+            "got a single series or no sktime container. Use fit() for a single series"
+        )
+    return instance_values(convert_to(X, to_type=["pd-multiindex", "pd_multiindex_hier"]))
+
+
+def instance_values(y) -> list[np.ndarray]:
+    """The values (n_timepoints_i, n_channels) of each series of a MultiIndex DataFrame.
+
+    Parameters
+    ----------
+    y : pd.DataFrame
+        sktime mtype ``pd-multiindex`` or ``pd_multiindex_hier``: the last index level
+        is time, the others name the series.
+
+    Returns
+    -------
+    list of ndarray of shape (n_timepoints_i, n_channels), float32
+    """
+    levels = list(range(y.index.nlevels - 1))
+    return [np.asarray(part, dtype=np.float32) for _, part in y.groupby(level=levels,
+                                                                        sort=False)]

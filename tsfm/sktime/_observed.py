@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from tsfm.estimators._pretrained import is_fitted_pretrainer
 from tsfm.estimators.generator import FlowFMSignalGenerator
+from tsfm.estimators.pretrainer import FlowFMPretrainer
 from tsfm.training.seeding import resolve_seed
 
 __all__ = ["ObservedSamplingMixin"]
@@ -15,16 +17,83 @@ class ObservedSamplingMixin:
     """Fits ``generator_`` and samples it given observed points (not public API).
 
     The estimator has the parameters ``pretrained``, ``n_samples``, ``method``,
-    ``condition``, ``solver``, ``steps``, ``sample_batch_size``, ``device``,
-    ``random_state`` and those of :class:`tsfm.sktime._model.FlowFMModelMixin`.
+    ``condition``, ``solver``, ``steps``, ``sample_batch_size``, ``window_length``,
+    ``device``, ``random_state`` and those of :class:`tsfm.sktime._model.FlowFMModelMixin`.
+
+    Pretraining (sktime's ``pretrain``) works on series, not windows: the series are
+    cut into sliding windows of the model's length by :meth:`_pretrain_windows` and
+    handed to the pretraining of :class:`~tsfm.sktime._model.FlowFMModelMixin`, the
+    one code path that the classifier and transformer use too.
     """
 
     def _pretrain_epochs(self) -> int:
         return self.max_epochs
 
+    # -- pretraining on series ----------------------------------------------------------
+    def _pretrain_series(self, series: list[np.ndarray]) -> None:
+        """First ``pretrain`` call: set ``pretrainer_`` from series (T_i, C) each."""
+        self._pretrain_panel(self._pretrain_windows(series, self._pretrain_window_length()))
+
+    def _pretrain_series_further(self, series: list[np.ndarray]) -> None:
+        """A later ``pretrain`` call: pretrain ``pretrainer_`` further on the series."""
+        if getattr(self, "pretrainer_", None) is None:  # fitted, never pretrained
+            self._pretrain_series(series)
+            return
+        windows = self._pretrain_windows(series, self.pretrainer_.n_timepoints_)
+        self._pretrain_update_panel(windows)
+
+    def _pretrain_window_length(self) -> int:
+        """The window of a first ``pretrain``: ``window_length`` for a new model, else
+        the length of the model that ``pretrained`` names."""
+        if self.pretrained is None or (isinstance(self.pretrained, FlowFMPretrainer) and
+                                       not is_fitted_pretrainer(self.pretrained)):
+            return self.window_length
+        return self._load_pretrained().n_timepoints_
+
+    def _pretrain_windows(self, series: list[np.ndarray], length: int) -> np.ndarray:
+        """Every NaN-free sliding window of ``length`` points of the series.
+
+        Parameters
+        ----------
+        series : list of ndarray of shape (n_timepoints_i, n_channels)
+        length : int
+            The model's window.
+
+        Returns
+        -------
+        ndarray of shape (n_windows, n_channels, length), float32
+
+        Raises
+        ------
+        ValueError
+            When no series holds a whole window without NaN; the message says how
+            many points are needed.
+        """
+        name = type(self).__name__
+        parts = [np.lib.stride_tricks.sliding_window_view(values, length, axis=0)
+                 for values in series if len(values) >= length]
+        if not parts:
+            longest = max((len(values) for values in series), default=0)
+            raise ValueError(
+                f"{name}.pretrain needs series of at least {length} points (the model's "
+                f"window), but the longest of the {len(series)} series has {longest}; pass "
+                "longer series" + (", or a smaller window_length" if
+                                   self.pretrained is None else "")
+            )
+        windows = np.concatenate(parts)
+        windows = windows[np.isfinite(windows).all(axis=(1, 2))]
+        if len(windows) == 0:
+            raise ValueError(f"{name}.pretrain found no window of {length} points without "
+                             "missing values; pass series with fewer gaps")
+        return np.ascontiguousarray(windows, dtype=np.float32)
+
+    # -- the generator of fit -----------------------------------------------------------
     def _fit_generator(self, windows: np.ndarray | None) -> None:
-        """Set ``generator_`` from ``pretrained``, or pretrain on ``windows`` (n, C, T)."""
-        if self.pretrained is None:
+        """Set ``generator_`` from the pretrained state or ``pretrained`` (see
+        :meth:`~tsfm.sktime._model.FlowFMModelMixin._starting_pretrainer`), or
+        pretrain a new model on ``windows`` (n, C, T)."""
+        start = self._starting_pretrainer()
+        if start is None:
             if windows is None:
                 raise ValueError("a new model needs windows to pretrain on")
             gen = FlowFMSignalGenerator(**self._pretraining_params(), solver=self.solver,
@@ -33,7 +102,7 @@ class ObservedSamplingMixin:
             self.generator_ = gen.fit(windows)
         else:
             self.generator_ = FlowFMSignalGenerator(
-                pretrained=self._starting_pretrainer(), device=self.device,
+                pretrained=start, device=self.device,
                 solver=self.solver, steps=self.steps,
                 sample_batch_size=self.sample_batch_size).fit()
         self.n_timepoints_ = self.generator_.n_timepoints_

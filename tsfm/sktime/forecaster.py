@@ -7,6 +7,7 @@ import pandas as pd
 from sktime.forecasting.base import BaseForecaster
 
 from tsfm.sktime._empirical import empirical
+from tsfm.sktime._input import instance_values
 from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 from tsfm.sktime._observed import ObservedSamplingMixin
 
@@ -25,6 +26,11 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
     its own drawn points, so every draw is a whole path. ``predict`` is the median of
     the draws, ``predict_quantiles`` their empirical quantiles (sktime derives
     ``predict_interval`` from them).
+
+    The model is, in this order: the one of a preceding :meth:`pretrain` call on a
+    panel of unlabelled series (sktime's pretraining lifecycle, ``state`` ``"new"``
+    -> ``"pretrained"`` -> ``"fitted"``; ``fit`` then keeps it as it is), the one
+    ``pretrained`` names, or a new one pretrained in ``fit`` on ``y``.
 
     With the shipped ``"flowfm-wrist-small"`` (3 axes in g, 300 points at 30 Hz) and
     the default ``horizon_step`` (a fifth of the window), 8 s of context give the
@@ -65,6 +71,8 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
 
     Attributes
     ----------
+    pretrainer_ : FlowFMPretrainer
+        Set by :meth:`pretrain` (a pretrained attribute, kept by ``fit`` and ``clone``).
     generator_ : FlowFMSignalGenerator
         The fitted generator that draws.
     n_timepoints_ : int
@@ -102,6 +110,8 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
         "capability:missing_values": False,
         "capability:random_state": True,
         "property:randomness": "derandomized",
+        "capability:pretrain": True,
+        "pretrain:fitted_params": ["pretrainer_"],
     }
 
     _PRETRAINING_PARAMS = ("model", "batch_size", "lr", "weight_decay", "mask_prob",
@@ -135,11 +145,25 @@ class FlowFMForecaster(ObservedSamplingMixin, FlowFMModelMixin, BaseForecaster):
         self.verbose = verbose
         super().__init__()
 
+    # -- pretraining ------------------------------------------------------------------
+    def _pretrain(self, y: pd.DataFrame, X=None, fh=None):
+        """Set ``pretrainer_`` from the series of the panel ``y`` (pd-multiindex or
+        pd_multiindex_hier, n_channels columns); ``X`` and ``fh`` are not used."""
+        self._pretrain_series(instance_values(y))
+        return self
+
+    def _pretrain_update(self, y: pd.DataFrame, X=None, fh=None):
+        """Pretrain ``pretrainer_`` further on the series of the panel ``y``."""
+        self._pretrain_series_further(instance_values(y))
+        return self
+
     # -- fitting --------------------------------------------------------------------
     def _fit(self, y: pd.DataFrame, X=None, fh=None):
-        """Load (or pretrain) the model and keep the context ``y`` (T_y, C)."""
+        """Take the pretrained or named model (else pretrain one on ``y``) and keep the
+        context ``y`` (T_y, C)."""
         values = self._series_values(y)
-        self._fit_generator(None if self.pretrained is not None else self._windows(values))
+        new = self._starting_pretrainer() is None
+        self._fit_generator(self._windows(values) if new else None)
         self._check_channels(values.shape[1])
         self.horizon_step_, self.min_context_ = self._resolve_steps()
         self._columns = y.columns

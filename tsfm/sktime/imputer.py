@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 from sktime.transformations.base import BaseTransformer
 
+from tsfm.sktime._input import pretrain_series
+from tsfm.sktime._lifecycle import PretrainLifecycleMixin
 from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 from tsfm.sktime._observed import ObservedSamplingMixin
 
 __all__ = ["FlowFMImputer"]
 
 
-class FlowFMImputer(ObservedSamplingMixin, FlowFMModelMixin, BaseTransformer):
+class FlowFMImputer(PretrainLifecycleMixin, ObservedSamplingMixin, FlowFMModelMixin,
+                    BaseTransformer):
     """Impute missing values by conditional generation (an sktime Series transformer).
 
     The series is cut into consecutive windows of the model's length (the last one
@@ -21,6 +24,11 @@ class FlowFMImputer(ObservedSamplingMixin, FlowFMModelMixin, BaseTransformer):
     times given the observed ones and replaced by the median of the draws. Observed
     values are returned unchanged. Every channel of every window needs one observed
     value: a gap covering a whole window of a channel cannot be drawn honestly.
+
+    The model is, in this order: the one of a preceding :meth:`pretrain` call on a
+    panel of unlabelled series (``state`` ``"new"`` -> ``"pretrained"`` ->
+    ``"fitted"``; ``fit`` then keeps it as it is), the one ``pretrained`` names, or a
+    new one pretrained in ``fit`` on ``X``.
 
     Parameters
     ----------
@@ -36,6 +44,8 @@ random_state, verbose
 
     Attributes
     ----------
+    pretrainer_ : FlowFMPretrainer
+        Set by :meth:`pretrain` (a pretrained attribute, kept by ``fit`` and ``clone``).
     generator_ : FlowFMSignalGenerator
     n_timepoints_ : int
         The model's window length.
@@ -100,12 +110,25 @@ random_state, verbose
         self.verbose = verbose
         super().__init__()
 
+    # -- pretraining (PretrainLifecycleMixin) -------------------------------------------
+    def _pretrain_input(self, X) -> list[np.ndarray]:
+        """The series (T_i, C) of the Panel or Hierarchical ``X``; NaN allowed."""
+        return pretrain_series(self, X)
+
+    def _pretrain(self, X: list[np.ndarray]) -> None:
+        """Set ``pretrainer_`` from the NaN-free windows of the series ``X``."""
+        self._pretrain_series(X)
+
+    def _pretrain_update(self, X: list[np.ndarray]) -> None:
+        self._pretrain_series_further(X)
+
+    # -- fitting ----------------------------------------------------------------------
     def _fit(self, X: pd.DataFrame, y=None):
-        """Load (or pretrain) the model for series ``X`` (T, C)."""
+        """Take the pretrained or named model (else pretrain one) for series ``X`` (T, C)."""
         values = self._series_values(X)
         self._refuse_all_nan(values)
         windows = None
-        if self.pretrained is None:
+        if self._starting_pretrainer() is None:
             W = self.window_length
             if len(values) < W:
                 raise ValueError(f"pretraining a new model needs X of at least window_length="
