@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd
 from sktime.detection.base import BaseDetector
 
+from tsfm.estimators._likelihood import window_log_likelihood
 from tsfm.estimators._regenerate import regeneration_errors
 from tsfm.sktime._model import AUTHORS, PYTHON_DEPENDENCIES, TEST_ARCHITECTURE, FlowFMModelMixin
 from tsfm.sktime._observed import ObservedSamplingMixin
 
 __all__ = ["FlowFMAnomalyDetector"]
+
+SCORES = ("regeneration", "likelihood")
 
 
 class FlowFMAnomalyDetector(ObservedSamplingMixin, FlowFMModelMixin, BaseDetector):
@@ -31,14 +34,29 @@ class FlowFMAnomalyDetector(ObservedSamplingMixin, FlowFMModelMixin, BaseDetecto
     largest score of the windows covering it; ``predict`` returns the points whose
     score exceeds ``threshold_``. :meth:`score_windows` scores a panel of windows.
 
+    ``score="likelihood"`` scores a window instead by its negative log-likelihood per
+    dimension (nats, standardised units) under the flow conditioned on the window's own
+    representation: the ODE integrated from the window (t = 1) back to noise (t = 0)
+    with ``solver``/``steps``, the divergence of the field estimated by Hutchinson's
+    estimator with ``n_probes`` Rademacher probes (``steps`` x solver stages forward
+    passes, ``n_probes`` times as many backward passes). The default stays the
+    regeneration error, which separated falls better on the tuning subjects
+    (docs/tasks.md).
+
     Parameters
     ----------
     pretrained : str, PathLike, FlowFMPretrainer or None, default=None
         A flow-matching model; None pretrains a new one in ``fit`` on the windows of
         the normal series.
+    score : {"regeneration", "likelihood"}, default="regeneration"
+        The peak regeneration error, or the negative log-likelihood per dimension.
     start_time : float, default=0.5
-        Path time the windows are noised to, in (0, 1); 0 is pure noise.
+        Path time the windows are noised to, in (0, 1); 0 is pure noise
+        (``score="regeneration"`` only).
     n_draws : int, default=4
+        Noisings averaged (``score="regeneration"`` only).
+    n_probes : int, default=1
+        Hutchinson probes per window (``score="likelihood"`` only).
     stride : int or None, default=None
         Step between windows; None is half the window.
     threshold_quantile : float, default=0.99
@@ -86,12 +104,15 @@ weight_decay, mask_prob, encoder, velocity, device, random_state, verbose
     _PRETRAINING_PARAMS = ("model", "batch_size", "lr", "weight_decay", "mask_prob",
                            "encoder", "velocity")
 
-    def __init__(self, pretrained=None, start_time=0.5, n_draws=4, stride=None,
+    def __init__(self, pretrained=None, score="regeneration", start_time=0.5, n_draws=4,
+                 n_probes=1, stride=None,
                  threshold_quantile=0.99, solver=None, steps=None, sample_batch_size=256,
                  window_length=300, model="small", max_epochs=50, batch_size=64, lr=1e-3,
                  weight_decay=0.01, mask_prob=0.5, encoder=None, velocity=None,
                  device="auto", random_state=None, verbose=0):
         self.pretrained = pretrained
+        self.score = score
+        self.n_probes = n_probes
         self.start_time = start_time
         self.n_draws = n_draws
         self.stride = stride
@@ -118,6 +139,8 @@ weight_decay, mask_prob, encoder, velocity, device, random_state, verbose
         q = self.threshold_quantile
         if not isinstance(q, numbers.Real) or not 0 < q < 1:
             raise ValueError(f"threshold_quantile must lie in (0, 1), got {q!r}")
+        if self.score not in SCORES:
+            raise ValueError(f"score must be one of {list(SCORES)}, got {self.score!r}")
         values = self._series_values(X)
         if self.pretrained is None:
             self._fit_generator(self._cut(values, self.window_length)[0])
@@ -151,7 +174,8 @@ weight_decay, mask_prob, encoder, velocity, device, random_state, verbose
         return windows, starts
 
     def score_windows(self, X) -> np.ndarray:
-        """The peak regeneration error of each window.
+        """The anomaly score of each window (peak regeneration error or negative
+        log-likelihood per dimension, as ``score`` says).
 
         Parameters
         ----------
@@ -173,7 +197,13 @@ weight_decay, mask_prob, encoder, velocity, device, random_state, verbose
                 f"windows must have shape (n, {self.generator_.n_channels_}, "
                 f"{self.n_timepoints_}) (the model's channels and length), got {X.shape}"
             )
-        errors = regeneration_errors(self.generator_, X, start_time=self.start_time,
+        gen = self.generator_
+        if self.score == "likelihood":
+            solver = gen.solver_ if gen.solver_ in ("euler", "midpoint", "rk4") else "midpoint"
+            loglik = window_log_likelihood(gen, X, solver=solver, steps=gen.steps_ or 10,
+                                           n_probes=self.n_probes, random_state=self._seed())
+            return -loglik
+        errors = regeneration_errors(gen, X, start_time=self.start_time,
                                      n_draws=self.n_draws, random_state=self._seed())
         return errors.max(axis=1).astype(np.float64)
 
@@ -215,4 +245,5 @@ weight_decay, mask_prob, encoder, velocity, device, random_state, verbose
                   "max_epochs": 1, "encoder": arch, "velocity": arch, "window_length": 5,
                   "n_draws": 2, "solver": "euler", "steps": 2}
         return [common, {**common, "stride": 1, "start_time": 0.3,
-                         "threshold_quantile": 0.5}]
+                         "threshold_quantile": 0.5},
+                {**common, "score": "likelihood", "n_probes": 2}]
