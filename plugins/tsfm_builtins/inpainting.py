@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import torch
 
-from tsfm.generative.conditional import ConditionalSampler
+from tsfm.generative.conditional import ConditionalSampler, check_observation_shapes
 from tsfm.generative.objective import Objective, Predictor
 from tsfm.plugins.hookspecs import hookimpl
 
@@ -38,11 +38,7 @@ class GuidedInpainting(ConditionalSampler):
         **options,
     ) -> torch.Tensor:
         """See :meth:`ConditionalSampler.sample`; ``options`` go to ``objective.sample``."""
-        if noise.shape != observed.shape or mask.shape != observed.shape:
-            raise ValueError(
-                f"noise {tuple(noise.shape)}, observed {tuple(observed.shape)} and mask "
-                f"{tuple(mask.shape)} must have one shape (n, C, T)"
-            )
+        check_observation_shapes(noise, observed, mask)
         mask = mask.to(torch.bool)
         rng = options.get("rng")
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import torch
 
-from tsfm.generative.conditional import ConditionalSampler
+from tsfm.generative.conditional import ConditionalSampler, check_observation_shapes
 from tsfm.generative.objective import Objective, Predictor
 from tsfm.plugins.hookspecs import hookimpl
 
@@ -58,11 +58,7 @@ class ObservationConditioned(ConditionalSampler):
         **options,
     ) -> torch.Tensor:
         """See :meth:`ConditionalSampler.sample`; ``predict`` comes from :meth:`predictor`."""
-        if noise.shape != observed.shape or mask.shape != observed.shape:
-            raise ValueError(
-                f"noise {tuple(noise.shape)}, observed {tuple(observed.shape)} and mask "
-                f"{tuple(mask.shape)} must have one shape (n, C, T)"
-            )
+        check_observation_shapes(noise, observed, mask)
         x = objective.sample(predict, noise, **options)
         return torch.where(mask.to(torch.bool), observed, x)
 

@@ -23,7 +23,7 @@ from tsfm.generative.objective import Objective, Predictor
 if TYPE_CHECKING:
     from tsfm.nn.flowfm import FlowFMModule
 
-__all__ = ["ConditionalSampler"]
+__all__ = ["ConditionalSampler", "check_observation_shapes"]
 
 
 class ConditionalSampler(ABC):
@@ -97,3 +97,19 @@ class ConditionalSampler(ABC):
         tensor of shape (n, C, T)
             The draws; equal to ``observed`` where ``mask`` is True.
         """
+
+
+def check_observation_shapes(noise: torch.Tensor, observed: torch.Tensor,
+                             mask: torch.Tensor) -> None:
+    """Refuse ``noise``, ``observed`` and ``mask`` that are not all of one shape (n, C, T).
+
+    Raises
+    ------
+    ValueError
+        Naming the three shapes.
+    """
+    if noise.shape != observed.shape or mask.shape != observed.shape:
+        raise ValueError(
+            f"noise {tuple(noise.shape)}, observed {tuple(observed.shape)} and mask "
+            f"{tuple(mask.shape)} must have one shape (n, C, T)"
+        )

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from tsfm.exceptions import NonFiniteError
 from tsfm.nn.flowfm import FlowFMModule
+from tsfm.training.velocity_tuning import tune_velocity
 
 
 def _representations(module: FlowFMModule, X: torch.Tensor, batch_size: int) -> torch.Tensor:
@@ -71,42 +71,18 @@ def tune_text(
     device = next(module.parameters()).device
     data = torch.as_tensor(X, device=device)
     text = torch.as_tensor(embeddings, device=device)
-    module.eval()  # the frozen parts (encoder, representation conditioner) stay in eval mode
+    module.eval()  # the encoder computes the representations in eval mode
     rep = _representations(module, data, batch_size) if condition == "text+rep" else None
-    for part in (module.encoder, module.conditioner):
-        part.requires_grad_(False)
-    trained = [*module.velocity.parameters(), *module.text_conditioner.parameters()]
-    optimizer = torch.optim.AdamW(trained, lr=lr, weight_decay=weight_decay)
-    module.velocity.train()
-    module.text_conditioner.train()
-    losses = []
-    try:
-        for epoch in range(max_epochs):
-            order = torch.randperm(len(data), generator=generator).to(device)
-            total = 0.0
-            for start in range(0, len(data), batch_size):
-                index = order[start : start + batch_size]
-                x1 = data[index]
-                x_t, t, target = module.objective.training_example(x1)
-                r = None
-                if rep is not None:
-                    keep = torch.rand(len(index), generator=generator) >= rep_drop_prob
-                    r = rep[index] * keep.to(device=device, dtype=rep.dtype).unsqueeze(1)
-                prediction = module.field(x_t, t, r, text=text[index])
-                loss = module.objective.loss(prediction.float(), target.float())
-                if not torch.isfinite(loss):
-                    raise NonFiniteError(
-                        f"the text-tuning loss became {loss.item()} in epoch {epoch}; "
-                        "tune again with a lower lr"
-                    )
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(trained, 1.0)
-                optimizer.step()
-                total += loss.item() * len(index)
-            losses.append(total / len(data))
-    finally:
-        module.eval()
-        for part in (module.encoder, module.conditioner):
-            part.requires_grad_(True)
-    return losses
+
+    def batch_loss(index: torch.Tensor) -> torch.Tensor:
+        x_t, t, target = module.objective.training_example(data[index])
+        r = None
+        if rep is not None:
+            keep = torch.rand(len(index), generator=generator) >= rep_drop_prob
+            r = rep[index] * keep.to(device=device, dtype=rep.dtype).unsqueeze(1)
+        prediction = module.field(x_t, t, r, text=text[index])
+        return module.objective.loss(prediction.float(), target.float())
+
+    return tune_velocity(module, module.text_conditioner, batch_loss, len(data), what="text",
+                         max_epochs=max_epochs, batch_size=batch_size, lr=lr,
+                         weight_decay=weight_decay, generator=generator)

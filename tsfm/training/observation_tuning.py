@@ -17,9 +17,9 @@ import numpy as np
 import torch
 
 from tsfm.config.observation_config import ObservationConfig
-from tsfm.exceptions import NonFiniteError
 from tsfm.generative.observation_masks import random_masks
 from tsfm.nn.flowfm import FlowFMModule
+from tsfm.training.velocity_tuning import tune_velocity
 
 
 def filled_representations(module: FlowFMModule, x: torch.Tensor,
@@ -82,35 +82,11 @@ def tune_observed(
     device = next(module.parameters()).device
     data = torch.as_tensor(X, device=device)
     n, n_channels, n_timepoints = data.shape
-    module.eval()  # the frozen parts (encoder, representation conditioner) stay in eval mode
-    for part in (module.encoder, module.conditioner):
-        part.requires_grad_(False)
-    trained = [*module.velocity.parameters(), *module.observation_conditioner.parameters()]
-    optimizer = torch.optim.AdamW(trained, lr=lr, weight_decay=weight_decay)
-    module.velocity.train()
-    module.observation_conditioner.train()
-    losses = []
-    try:
-        for epoch in range(max_epochs):
-            order = torch.randperm(n, generator=generator).to(device)
-            total = 0.0
-            for start in range(0, n, batch_size):
-                index = order[start : start + batch_size]
-                mask = random_masks(len(index), n_channels, n_timepoints, config, generator)
-                loss = observation_loss(module, data[index], mask)
-                if not torch.isfinite(loss):
-                    raise NonFiniteError(
-                        f"the observation-tuning loss became {loss.item()} in epoch {epoch}; "
-                        "tune again with a lower lr"
-                    )
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(trained, 1.0)
-                optimizer.step()
-                total += loss.item() * len(index)
-            losses.append(total / n)
-    finally:
-        module.eval()
-        for part in (module.encoder, module.conditioner):
-            part.requires_grad_(True)
-    return losses
+
+    def batch_loss(index: torch.Tensor) -> torch.Tensor:
+        mask = random_masks(len(index), n_channels, n_timepoints, config, generator)
+        return observation_loss(module, data[index], mask)
+
+    return tune_velocity(module, module.observation_conditioner, batch_loss, n,
+                         what="observation", max_epochs=max_epochs, batch_size=batch_size,
+                         lr=lr, weight_decay=weight_decay, generator=generator)
