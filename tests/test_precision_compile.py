@@ -9,7 +9,7 @@ import pytest
 import torch
 from skorch.callbacks import Callback
 
-from tsfm import FlowFMClassifier, FlowFMPretrainer
+from tsfm import FlowFMClassifier, FlowFMPretrainer, FlowFMTransformer
 from tsfm.exceptions import ConfigError
 from tsfm.training.checkpoints import ResumeFromCheckpoint, RunCheckpoint
 from tsfm.training.precision import check_autocast
@@ -93,6 +93,16 @@ def test_fp16_fine_tuning_returns_float32_probabilities(sines):
     assert loss[-1] < 0.8 * loss[0], loss
     proba = clf.predict_proba(X)
     assert proba.dtype == np.float32 and np.allclose(proba.sum(axis=1), 1, atol=1e-5)
+
+
+def test_fp16_transformer_pretrains_with_the_scaler_and_embeds_float32(sines):
+    X, _ = sines
+    transformer = FlowFMTransformer(max_epochs=2, precision="fp16", device="cpu", **TINY)
+    Z = transformer.fit(X).transform(X)
+    scaler = transformer.pretrainer_.net_.grad_scaler_
+    assert transformer.pretrainer_.precision == "fp16" and scaler.is_enabled()
+    assert scaler.state_dict()["_growth_tracker"] == 2 * 4  # 2 epochs of 4 batches
+    assert Z.dtype == np.float32 and Z.shape[0] == len(X) and np.isfinite(Z).all()
 
 
 class ScalerAtStart(Callback):
