@@ -89,6 +89,24 @@ def test_forecaster_pretrains_a_copy_of_the_given_model_on_its_own_window(y):
     assert f.fit(y).n_timepoints_ == 12
 
 
+def test_pretraining_a_saved_model_loads_it_once(tmp_path, monkeypatch):
+    given = FlowFMPretrainer(model="tiny", encoder=ARCH, velocity=ARCH, max_epochs=1,
+                             batch_size=16, device="cpu", random_state=0)
+    given.fit(np.stack([panel(1, 12, seed=s).to_numpy().T for s in range(8)]))
+    directory = given.save_pretrained(tmp_path / "model")
+    loads = []
+    real = FlowFMPretrainer.from_pretrained.__func__
+
+    def counting(cls, *args, **kwargs):
+        loads.append(args[0])
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(FlowFMPretrainer, "from_pretrained", classmethod(counting))
+    f = FlowFMForecaster(pretrained=directory, **{**TINY, "encoder": None, "velocity": None})
+    f.pretrain(panel(3, 30))
+    assert len(loads) == 1 and f.pretrainer_.n_timepoints_ == 12
+
+
 def test_pretrain_refuses_series_shorter_than_the_window_and_a_single_series(y):
     f = FlowFMForecaster(**TINY)
     with pytest.raises(ValueError, match="at least 20 points .*longest of the 3 series has 15"):

@@ -109,17 +109,22 @@ class FlowFMModelMixin:
         """Epochs of one ``pretrain`` call; subclasses name the parameter that sets them."""
         raise NotImplementedError
 
-    def _pretrain_panel(self, X: np.ndarray) -> None:
+    def _pretrain_panel(self, X: np.ndarray, loaded: FlowFMPretrainer | None = None) -> None:
         """Pretrain on the panel ``X`` of shape (n, C, T); sets ``pretrainer_``.
 
         Without ``pretrained`` a new model is pretrained with :meth:`_pretraining_params`;
         with it, the named model is loaded and pretrained further on ``X`` (its own
-        normalisation is kept, so that its weights stay valid).
+        normalisation is kept, so that its weights stay valid). ``loaded`` is that model
+        when the caller has already loaded it, so that it is not loaded twice.
         """
         if self.pretrained is None:
             self.pretrainer_ = FlowFMPretrainer(**self._pretraining_params()).fit(X)
             return
-        pre = self._load_pretrained(X)
+        if loaded is None:
+            pre = self._load_pretrained(X)
+        else:
+            self._check_model_input(X, loaded)
+            pre = loaded
         if isinstance(self.pretrained, FlowFMPretrainer) and not is_fitted_pretrainer(
                 self.pretrained):
             self.pretrainer_ = pre  # an unfitted pretrainer parameter was just fitted on X

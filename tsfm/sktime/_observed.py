@@ -32,7 +32,9 @@ class ObservedSamplingMixin:
     # -- pretraining on series ----------------------------------------------------------
     def _pretrain_series(self, series: list[np.ndarray]) -> None:
         """First ``pretrain`` call: set ``pretrainer_`` from series (T_i, C) each."""
-        self._pretrain_panel(self._pretrain_windows(series, self._pretrain_window_length()))
+        loaded = self._fitted_model_named()
+        length = self.window_length if loaded is None else loaded.n_timepoints_
+        self._pretrain_panel(self._pretrain_windows(series, length), loaded=loaded)
 
     def _pretrain_series_further(self, series: list[np.ndarray]) -> None:
         """A later ``pretrain`` call: pretrain ``pretrainer_`` further on the series."""
@@ -42,13 +44,13 @@ class ObservedSamplingMixin:
         windows = self._pretrain_windows(series, self.pretrainer_.n_timepoints_)
         self._pretrain_update_panel(windows)
 
-    def _pretrain_window_length(self) -> int:
-        """The window of a first ``pretrain``: ``window_length`` for a new model, else
-        the length of the model that ``pretrained`` names."""
+    def _fitted_model_named(self) -> FlowFMPretrainer | None:
+        """The fitted model ``pretrained`` names, loaded once (its length sets the
+        windows); None for a new model or an unfitted pretrainer."""
         if self.pretrained is None or (isinstance(self.pretrained, FlowFMPretrainer) and
                                        not is_fitted_pretrainer(self.pretrained)):
-            return self.window_length
-        return self._load_pretrained().n_timepoints_
+            return None
+        return self._load_pretrained()
 
     def _pretrain_windows(self, series: list[np.ndarray], length: int) -> np.ndarray:
         """Every NaN-free sliding window of ``length`` points of the series.
