@@ -91,6 +91,16 @@ def test_a_channel_without_observations_is_refused(windows):
         gen.sample_observed(windows[:1, :1])
 
 
+def test_inf_is_an_error_not_a_gap_and_no_window_is_refused(windows):
+    gen = _tiny("flow_matching", windows, "euler")
+    X = windows[:1].copy()
+    X[0, 0, 5] = np.inf
+    with pytest.raises(ValueError, match="NaN or inf at points the mask marks observed"):
+        gen.sample_observed(X)
+    with pytest.raises(ValueError, match="X holds no window"):
+        gen.sample_observed(windows[:0])
+
+
 def test_fill_unknown_interpolates_linearly_and_holds_the_ends():
     X = np.array([[[np.nan, 1.0, np.nan, 3.0, np.nan]]], dtype=np.float32)
     filled = fill_unknown(X, np.isfinite(X))

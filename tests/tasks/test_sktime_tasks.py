@@ -116,6 +116,17 @@ def test_imputer_refuses_all_nan_and_a_gap_of_a_whole_window(y):
         imp.transform(gappy)
 
 
+@pytest.mark.parametrize("value", [np.inf, -np.inf, 1e39])
+def test_infinite_values_are_refused_not_taken_for_gaps(y, value):
+    bad = y.copy()
+    bad.iloc[50, 1] = value
+    match = r"1 infinite or out-of-range value\(s\), the first at row 50, column 1"
+    with pytest.raises(ValueError, match=match):
+        FlowFMImputer(n_samples=2, **TINY).fit(y).transform(bad)
+    with pytest.raises(ValueError, match=match):
+        FlowFMForecaster(n_samples=2, **TINY).fit(bad)
+
+
 def test_imputer_refuses_another_channel_count(y):
     imp = FlowFMImputer(n_samples=2, **TINY).fit(y)
     with pytest.raises(ValueError, match="the model has 2 channels but the data has 1"):

@@ -45,8 +45,9 @@ def check_observed(X, mask, n_channels: int, n_timepoints: int) -> tuple[np.ndar
     Raises
     ------
     ValueError
-        On a wrong shape or channel count, a mask of another shape, a channel with no
-        observed point, or non-finite values at observed points.
+        On a wrong shape or channel count, no window, a mask of another shape, a channel
+        with no observed point, or non-finite values at observed points (without
+        ``mask``, only NaN marks a point unknown: ±inf is an error, not a gap).
     """
     X = np.asarray(X, dtype=np.float32)
     if X.ndim != 3 or X.shape[1:] != (n_channels, n_timepoints):
@@ -54,7 +55,9 @@ def check_observed(X, mask, n_channels: int, n_timepoints: int) -> tuple[np.ndar
             f"X must have shape (n, {n_channels}, {n_timepoints}) (the model's channels and "
             f"window length), got {X.shape}"
         )
-    mask = np.isfinite(X) if mask is None else np.asarray(mask, dtype=bool)
+    if len(X) == 0:
+        raise ValueError("X holds no window (shape (0, ...)); pass at least one window")
+    mask = ~np.isnan(X) if mask is None else np.asarray(mask, dtype=bool)
     if mask.shape != X.shape:
         raise ValueError(f"mask must have X's shape {X.shape}, got {mask.shape}")
     if not np.isfinite(X[mask]).all():

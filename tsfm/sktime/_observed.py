@@ -149,6 +149,21 @@ class ObservedSamplingMixin:
 
     @staticmethod
     def _series_values(y) -> np.ndarray:
-        """The values (T, C) of a DataFrame ``y`` (a Series is one channel), float32."""
-        values = np.asarray(y, dtype=np.float32)
-        return values.reshape(len(values), -1)
+        """The values (T, C) of a DataFrame ``y`` (a Series is one channel), float32.
+
+        Raises
+        ------
+        ValueError
+            For ±inf or values beyond float32's range: only NaN marks a missing point.
+        """
+        values = np.asarray(y, dtype=np.float64)
+        values = values.reshape(len(values), -1)
+        bad = np.isinf(values) | (np.abs(np.nan_to_num(values)) > np.finfo(np.float32).max)
+        if bad.any():
+            t, c = np.argwhere(bad)[0]
+            raise ValueError(
+                f"the series holds {int(bad.sum())} infinite or out-of-range value(s), the "
+                f"first at row {t}, column {c}; only NaN marks a missing point, so replace "
+                "them (e.g. with NaN) first"
+            )
+        return values.astype(np.float32)
