@@ -20,6 +20,13 @@ def test_model_spec_reads_shape_patch_and_default_rate(model_dir):
     assert spec.preset == "tiny" and spec.corpus_datasets is None
 
 
+def test_an_unknown_corpus_points_to_the_model_card_where_there_is_one(model_dir):
+    assert describe_model(model_dir).describe().endswith("pretraining corpus: unknown)")
+    shipped = describe_model("flowfm-wrist-small")
+    assert shipped.describe().endswith(
+        f"pretraining corpus: see its model card, {shipped.directory / 'README.md'})")
+
+
 def test_windows_are_resampled_to_the_model_rate_at_their_own_duration(model_dir, har_data,
                                                                          at_rate):
     spec = describe_model(model_dir, default_rate=30.0)

@@ -77,8 +77,12 @@ class ModelSpec:
 
     def describe(self) -> str:
         """One line for logs and reports."""
-        corpus = (", ".join(self.corpus_datasets) if self.corpus_datasets is not None
-                  else "unknown")
+        if self.corpus_datasets is not None:
+            corpus = ", ".join(self.corpus_datasets)
+        elif (self.directory / "README.md").is_file():  # a shipped or exported model's card
+            corpus = f"see its model card, {self.directory / 'README.md'}"
+        else:
+            corpus = "unknown"
         return (f"{self.reference} ({self.preset}, {self.objective}, {self.n_channels} ch x "
                 f"{self.n_timepoints} pts at {self.rate:g} Hz [{self.rate_source}], patch "
                 f"{self.patch_size}; pretraining corpus: {corpus})")
